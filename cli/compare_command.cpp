@@ -1,0 +1,396 @@
+// `sendcast compare <run A> <run B>`: what scenario B changes against scenario A, run by run.
+// Both runs must share seed, runs, years, origin and LA, so that run r of A and run r of B saw
+// the same simulated children (common random numbers) and B - A is the scenario's effect, not
+// Monte Carlo noise. Differences are taken per run, then summarised.
+#include <cstdio>
+#include <filesystem>
+#include <set>
+
+#include "cli/cli.h"
+#include "cli/options.h"
+#include "io/capacity_register.h"
+#include "io/csv_writer.h"
+#include "io/data_dir.h"
+#include "io/error.h"
+#include "io/results_h5.h"
+#include "models/cost_model.h"
+#include "sim/quantiles.h"
+#include "sim/rollups.h"
+
+namespace sendcast::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+//! One run directory's per-run numbers, as compare needs them.
+struct StoredRun {
+  fs::path file;
+  std::string scenario;
+  io::StoredBreakdown total, placement;
+  std::optional<io::StoredSufficiency> sufficiency;
+  std::optional<io::StoredFinance> finance;
+};
+
+fs::path results_file(const std::string& given) {
+  const fs::path path(given);
+  const fs::path file = fs::is_directory(path) ? path / "results.h5" : path;
+  if (!fs::exists(file))
+    throw InputError({given}, "no results.h5 here: give a `sendcast run` output directory");
+  return file;
+}
+
+StoredRun load_run(const std::string& given) {
+  StoredRun r;
+  r.file = results_file(given);
+  r.scenario = io::read_attribute_h5(r.file, "scenario_name");
+  r.total = io::read_breakdown_h5(r.file, "total");
+  r.placement = io::read_breakdown_h5(r.file, "placement");
+  if (io::has_sufficiency_h5(r.file)) r.sufficiency = io::read_sufficiency_h5(r.file);
+  if (io::has_finance_h5(r.file)) r.finance = io::read_finance_h5(r.file);
+  return r;
+}
+
+//! Same seed, runs, horizon, origin and LA, or an error that says which differs.
+void check_comparable(const StoredRun& a, const StoredRun& b) {
+  for (const char* name : {"seed", "runs", "horizon", "origin", "la_code"}) {
+    const std::string va = io::read_attribute_h5(a.file, name);
+    const std::string vb = io::read_attribute_h5(b.file, name);
+    check(va == vb, {io::display_path(b.file)}, name,
+          "differs from run A (" + (va.empty() ? "?" : va) + " in " + io::display_path(a.file) +
+              ", " + (vb.empty() ? "?" : vb) +
+              " here): compare needs both runs made with the same seed, runs, years, start "
+              "year and LA, so that their differences are per run (common random numbers)");
+  }
+  check(a.sufficiency.has_value() == b.sufficiency.has_value(), {io::display_path(b.file)},
+        "/sufficiency",
+        std::string(a.sufficiency ? "run A" : "run B") +
+            " has place-sufficiency results and the other has none: give both scenarios a "
+            "[capacity] register");
+}
+
+//! A measure per run and year, as a runs x years array.
+using PerRun = Eigen::ArrayXXd;
+
+PerRun column(const io::StoredBreakdown& b, int category) {
+  PerRun out(b.runs, b.years);
+  for (int r = 0; r < b.runs; ++r)
+    for (int y = 0; y < b.years; ++y)
+      out(r, y) = b.counts[(static_cast<std::size_t>(r) * b.years + y) * b.categories + category];
+  return out;
+}
+
+//! The sum over the cells whose label passes `keep`, for values laid out runs x years x labels.
+template <class Keep>
+PerRun cell_sum(const io::StoredSufficiency& s, const std::vector<std::int32_t>& values,
+                const std::vector<std::string>& labels, Keep keep) {
+  std::vector<int> cells;
+  const int width = static_cast<int>(labels.size());
+  for (int c = 0; c < width; ++c)
+    if (keep(labels[c])) cells.push_back(c);
+  PerRun out = PerRun::Zero(s.runs, s.years);
+  for (int r = 0; r < s.runs; ++r)
+    for (int y = 0; y < s.years; ++y) {
+      const std::int32_t* row = values.data() + (static_cast<std::size_t>(r) * s.years + y) * width;
+      for (int c : cells) out(r, y) += row[c];
+    }
+  return out;
+}
+
+std::vector<std::string> split(const std::string& label) {
+  std::vector<std::string> parts;
+  std::size_t start = 0, bar;
+  while ((bar = label.find('|', start)) != std::string::npos) {
+    parts.push_back(label.substr(start, bar - start));
+    start = bar + 1;
+  }
+  parts.push_back(label.substr(start));
+  return parts;
+}
+
+//! Independent placements: the demand engine's own plus the overflow, when it goes there.
+PerRun independent_placements(const StoredRun& run) {
+  const int q = static_cast<int>(Placement::IndependentSpecial);
+  PerRun out = column(run.placement, q);
+  const auto& s = run.sufficiency;
+  if (s && s->overflow_mode == "independent")
+    out += cell_sum(*s, s->overflow, s->categories, [](const std::string&) { return true; });
+  return out;
+}
+
+struct Difference {
+  std::string measure, group = "all", phase = "all", need_area = "all";
+  PerRun b_minus_a;
+  std::vector<std::string> years;  //!< financial years ("2025-26"); empty = census years
+};
+
+//! Per-cell measures by group, by group x need area and by group x phase, and in all.
+void add_cell_measures(std::vector<Difference>& out, const io::StoredSufficiency& a,
+                       const io::StoredSufficiency& b, const std::set<std::string>& groups) {
+  using Member = std::vector<std::int32_t> io::StoredSufficiency::*;
+  const std::vector<std::pair<std::string, Member>> measures = {
+      {"overflow", &io::StoredSufficiency::overflow},
+      {"placed", &io::StoredSufficiency::placed},
+      {"demand", &io::StoredSufficiency::demand}};
+  for (const auto& [name, member] : measures) {
+    auto add = [&](const std::string& group, const std::string& phase, const std::string& area) {
+      auto keep = [&](const std::string& label) {
+        const auto p = split(label);
+        return (group == "all" || p[0] == group) && (phase == "all" || p[1] == phase) &&
+               (area == "all" || p[2] == area);
+      };
+      out.push_back(
+          {name,
+           group,
+           phase,
+           area,
+           cell_sum(b, b.*member, b.categories, keep) - cell_sum(a, a.*member, a.categories, keep),
+           {}});
+    };
+    add("all", "all", "all");
+    for (const auto& g : groups) {
+      add(g, "all", "all");
+      for (auto area : NEED_AREA_CODES) add(g, "all", std::string(area));
+      for (auto phase : sim::PHASE_CODES) add(g, std::string(phase), "all");
+    }
+  }
+}
+
+void add_sufficiency(std::vector<Difference>& out, const io::StoredSufficiency& a,
+                     const io::StoredSufficiency& b) {
+  std::set<std::string> groups;
+  for (const auto* s : {&a, &b})
+    for (const auto& label : s->categories) groups.insert(split(label)[0]);
+  add_cell_measures(out, a, b, groups);
+  std::vector<std::string> away_groups = {"all"};
+  away_groups.insert(away_groups.end(), groups.begin(), groups.end());
+  for (const std::string& group : away_groups) {
+    auto keep = [&](const std::string& label) {
+      return group == "all" || split(label)[0] == group;
+    };
+    out.push_back({"placed_outside_township",
+                   group,
+                   "all",
+                   "all",
+                   cell_sum(b, b.placed_outside_township, b.away_categories, keep) -
+                       cell_sum(a, a.placed_outside_township, a.away_categories, keep),
+                   {}});
+  }
+}
+
+//! A runs x years slice of a stored finance array (width values per run-year, `offset` first).
+PerRun finance_values(const io::StoredFinance& f, const std::vector<double>& values, int width,
+                      int offset) {
+  PerRun out(f.runs, f.years);
+  for (int r = 0; r < f.runs; ++r)
+    for (int y = 0; y < f.years; ++y)
+      out(r, y) = values[(static_cast<std::size_t>(r) * f.years + y) * width + offset];
+  return out;
+}
+
+//! HNB spend by DSG category and in total, the cumulative DSG deficit and transport, per run.
+void add_finance(std::vector<Difference>& out, const io::StoredFinance& a,
+                 const io::StoredFinance& b) {
+  std::vector<std::string> years;
+  for (int fy : a.financial_years) years.push_back(models::financial_year_label(fy));
+  const int k = static_cast<int>(a.categories.size());
+  PerRun total_a = PerRun::Zero(a.runs, a.years), total_b = PerRun::Zero(b.runs, b.years);
+  for (int c = 0; c < k; ++c) {
+    const PerRun sa = finance_values(a, a.spend, k, c), sb = finance_values(b, b.spend, k, c);
+    total_a += sa;
+    total_b += sb;
+    out.push_back({"hnb_spend", a.categories[c], "all", "all", sb - sa, years});
+  }
+  out.push_back({"hnb_spend", "all", "all", "all", total_b - total_a, years});
+  out.push_back({"cumulative_deficit", "all", "all", "all",
+                 finance_values(b, b.cumulative_deficit, 1, 0) -
+                     finance_values(a, a.cumulative_deficit, 1, 0),
+                 years});
+  out.push_back({"transport_spend", "all", "all", "all",
+                 finance_values(b, b.transport, 1, 0) - finance_values(a, a.transport, 1, 0),
+                 years});
+}
+
+std::vector<Difference> differences(const StoredRun& a, const StoredRun& b) {
+  std::vector<Difference> out;
+  out.push_back({"ehc_plans", "all", "all", "all", column(b.total, 0) - column(a.total, 0), {}});
+  out.push_back({"independent_placements",
+                 "independent_special",
+                 "all",
+                 "all",
+                 independent_placements(b) - independent_placements(a),
+                 {}});
+  if (a.sufficiency) add_sufficiency(out, *a.sufficiency, *b.sufficiency);
+  if (a.finance && b.finance) add_finance(out, *a.finance, *b.finance);
+  return out;
+}
+
+std::string signed_int(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%+.0f", v);
+  return std::string(buf) == "+0" || std::string(buf) == "-0" ? "0" : buf;
+}
+
+void write_compare_csv(const fs::path& file, const std::vector<Difference>& diffs,
+                       const std::vector<int>& years) {
+  std::vector<std::vector<std::string>> rows;
+  for (const Difference& d : diffs) {
+    const auto summaries = sim::summarise(d.b_minus_a);
+    // Census measures have one column per census year, finance ones per financial year.
+    const std::size_t columns = std::min<std::size_t>(
+        d.years.empty() ? years.size() : d.years.size(), static_cast<std::size_t>(d.b_minus_a.cols()));
+    for (std::size_t y = 0; y < columns; ++y) {
+      const sim::Summary& s = summaries[y];
+      const Eigen::ArrayXd col = d.b_minus_a.col(static_cast<Eigen::Index>(y));
+      std::vector<std::string> row = {d.years.empty() ? std::to_string(years[y]) : d.years[y],
+                                      d.measure,
+                                      d.group,
+                                      d.phase,
+                                      d.need_area,
+                                      io::format_number(s.mean),
+                                      io::format_number(s.sd)};
+      for (double q : s.quantiles()) row.push_back(io::format_number(q));
+      row.push_back(io::format_number(sim::probability_above(-col, 0.0)));
+      row.push_back(io::format_number(sim::probability_above(col, 0.0)));
+      rows.push_back(std::move(row));
+    }
+  }
+  io::write_rows_csv(
+      file,
+      {"year", "measure", "group", "phase", "need_area", "mean", "sd", "p05", "p10", "p25", "p50",
+       "p75", "p90", "p95", "probability_negative", "probability_positive"},
+      rows);
+}
+
+const Difference* find(const std::vector<Difference>& diffs, const std::string& measure,
+                       const std::string& group = "all", const std::string& area = "all") {
+  for (const auto& d : diffs)
+    if (d.measure == measure && d.group == group && d.phase == "all" && d.need_area == area)
+      return &d;
+  return nullptr;
+}
+
+void print_sentence(std::ostream& out, const StoredRun& a, const StoredRun& b, const Difference& d,
+                    int year, int y) {
+  const sim::Summary s = sim::summarise(PerRun(d.b_minus_a.col(y)))[0];
+  out << "\"" << b.scenario << "\" against \"" << a.scenario << "\" changes independent "
+      << "placements in January " << year << " by " << signed_int(s.p50) << " (median over "
+      << d.b_minus_a.rows() << " runs; 90% interval " << signed_int(s.p05) << " to "
+      << signed_int(s.p95) << ").\n";
+}
+
+void print_breakdown(std::ostream& out, const std::vector<Difference>& diffs, int year, int y) {
+  out << "\nChange in children without a suitable place, January " << year
+      << " (B - A per run: median, 90% interval)\n";
+  for (const auto& d : diffs) {
+    if (d.measure != "overflow" || d.phase != "all" || d.group == "all") continue;
+    const sim::Summary s = sim::summarise(PerRun(d.b_minus_a.col(y)))[0];
+    if (s.p05 == 0 && s.p95 == 0) continue;
+    char line[160];
+    std::snprintf(line, sizeof line, "  %-20s %-5s %6s (%s to %s)\n", d.group.c_str(),
+                  d.need_area.c_str(), signed_int(s.p50).c_str(), signed_int(s.p05).c_str(),
+                  signed_int(s.p95).c_str());
+    out << line;
+  }
+}
+
+std::string signed_millions(double v) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%+.3f", v / 1e6);
+  const std::string text = buf;
+  return (text == "+0.000" || text == "-0.000" ? std::string("0.000") : text) + "m";
+}
+
+//! The mitigated-minus-unmitigated view of a DSG management plan, per run then quantiles.
+void print_finance(std::ostream& out, const StoredRun& a, const StoredRun& b,
+                   const std::vector<Difference>& diffs) {
+  if (!a.finance || !b.finance) {
+    if (a.finance || b.finance)
+      out << "\nFinance: only one run has /finance in results.h5; re-run both with this "
+             "version of sendcast to compare spend and deficits.\n";
+    return;
+  }
+  const Difference* spend = find(diffs, "hnb_spend");
+  const Difference* deficit = find(diffs, "cumulative_deficit");
+  const Difference* transport = find(diffs, "transport_spend");
+  out << "\nHigh Needs Block, B - A per run (GBP; median, 90% interval):\n";
+  for (std::size_t y = 0; y < spend->years.size(); ++y) {
+    const int i = static_cast<int>(y);
+    const sim::Summary s = sim::summarise(PerRun(spend->b_minus_a.col(i)))[0];
+    const sim::Summary d = sim::summarise(PerRun(deficit->b_minus_a.col(i)))[0];
+    const sim::Summary t = sim::summarise(PerRun(transport->b_minus_a.col(i)))[0];
+    char line[240];
+    std::snprintf(line, sizeof line,
+                  "  %s  spend %s (%s to %s)  cumulative deficit %s (%s to %s)  transport %s\n",
+                  spend->years[y].c_str(), signed_millions(s.p50).c_str(),
+                  signed_millions(s.p05).c_str(), signed_millions(s.p95).c_str(),
+                  signed_millions(d.p50).c_str(), signed_millions(d.p05).c_str(),
+                  signed_millions(d.p95).c_str(), signed_millions(t.p50).c_str());
+    out << line;
+  }
+  if (a.finance->unit_costs == "illustrative" || b.finance->unit_costs == "illustrative")
+    out << "  Unit costs are illustrative (data/finance/unit_costs_illustrative.csv) unless the "
+           "scenarios set [finance].\n";
+}
+
+void print_summary(std::ostream& out, const StoredRun& a, const StoredRun& b,
+                   const std::vector<Difference>& diffs, const std::vector<int>& years, int year) {
+  const int y = year - years.front();
+  print_sentence(out, a, b, *find(diffs, "independent_placements", "independent_special"), year, y);
+  const auto& plans = find(diffs, "ehc_plans")->b_minus_a;
+  out << ((plans == 0).all()
+              ? "The number of children is the same in every run and year: the difference is "
+                "the scenario, not noise.\n"
+              : "The scenarios differ in demand too (EHC plans differ in some runs).\n");
+  if (a.sufficiency) print_breakdown(out, diffs, year, y);
+  print_finance(out, a, b, diffs);
+  for (const StoredRun* r : {&a, &b})
+    if (r->sufficiency && r->sufficiency->capacities == "illustrative") {
+      out << "\nCapacities in " << io::display_path(r->file)
+          << " are illustrative (invented provisions, not real schools); replace them with "
+             "your own register (data/capacity/README.md).\n";
+      break;
+    }
+}
+
+}  // namespace
+
+int compare_command(const std::vector<std::string>& args, std::ostream& out) {
+  po::options_description options("options");
+  options.add_options()("a", po::value<std::string>()->required(), "run A: output directory")(
+      "b", po::value<std::string>()->required(), "run B: output directory")(
+      "year", po::value<int>(), "census year for the printed summary (default: origin + 5)")(
+      "out", po::value<std::string>()->default_value("compare.csv"), "CSV of every difference");
+  po::positional_options_description positional;
+  positional.add("a", 1).add("b", 1);
+  const CommandSpec spec{
+      "sendcast compare <run A dir> <run B dir> [--year Y] [--out FILE]",
+      "Differences B - A, run by run, then quantiles: EHC plans, independent placements,\n"
+      "(when both runs matched places) children placed and overflowing by provision group,\n"
+      "phase and need area, and (when both have finance) High Needs Block spend by DSG\n"
+      "category and financial year, the cumulative DSG deficit and transport spend: the\n"
+      "DBV \"mitigated minus unmitigated\" view. Both runs need the same seed, runs, years,\n"
+      "start year and LA.",
+      "sendcast run --scenario scenarios/dudley/baseline.toml --runs 1000 --out out/baseline && "
+      "sendcast run --scenario scenarios/dudley/new_base_2027.toml --runs 1000 --out "
+      "out/new_base_2027 && sendcast compare out/baseline out/new_base_2027 --out "
+      "out/compare.csv"};
+  po::variables_map vm;
+  if (!parse_options(args, options, spec, vm, out, &positional)) return EXIT_OK;
+  const StoredRun a = load_run(vm["a"].as<std::string>());
+  const StoredRun b = load_run(vm["b"].as<std::string>());
+  check_comparable(a, b);
+  const std::vector<Difference> diffs = differences(a, b);
+  const std::vector<int>& years = a.total.census_years;
+  const int year = vm.count("year")
+                       ? vm["year"].as<int>()
+                       : years.front() + std::min<int>(5, static_cast<int>(years.size()) - 1);
+  check_range({"command line"}, "--year", year, years.front(), years.back());
+  const fs::path csv = vm["out"].as<std::string>();
+  write_compare_csv(csv, diffs, years);
+  print_summary(out, a, b, diffs, years, year);
+  out << "\nEvery difference by year: " << io::display_path(csv) << "\n";
+  return EXIT_OK;
+}
+
+}  // namespace sendcast::cli

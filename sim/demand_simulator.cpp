@@ -1,0 +1,575 @@
+#include "sim/demand_simulator.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace sendcast::sim {
+
+namespace {
+
+using models::cell_index;
+using models::N_STATE_CELLS;
+
+// Substream bases keep every (stream, purpose) family apart within a year.
+//! Per-cell net-flow draws use substreams below townships x cells; the yearly deviation
+//! uses one above them.
+constexpr std::uint32_t NET_FLOW_YEAR_SUBSTREAM = 1u << 24;
+constexpr std::uint32_t SUB_HAZARD = 0, SUB_NET_FLOW = 2, SUB_JOINER_AGE = 3, SUB_TREND = 4;
+//! Transition rows each have their own substream, SUB_TRANSITION_ROW + age x placements +
+//! from, so a run draws only the rows its children use and gets the same rows whichever
+//! those are.
+constexpr std::uint32_t SUB_TRANSITION_ROW = 1u << 8;
+
+//! Cells one age up: cell_index(a + 1, need, q) - cell_index(a, need, q).
+constexpr std::size_t AGE_STRIDE = N_NEEDS * N_PLACEMENTS;
+
+//! Above this many joiners at one age (or children in one cell at the origin, per township)
+//! conditional binomials beat one uniform per child; below it, inversion is cheaper.
+constexpr std::int64_t JOINERS_BY_INVERSION = 4096;
+constexpr std::int64_t SPLIT_BY_INVERSION_PER_TOWNSHIP = 8;
+
+//! Cells of up to this many children draw each child's leaving and move with one uniform
+//! (the two fit the stream's first block); larger cells draw binomials.
+constexpr std::int32_t CHILD_BY_CHILD = 2;
+
+//! Up to this many movers out of one cell draw their destinations one by one.
+constexpr std::int64_t MOVERS_BY_INVERSION = 16;
+
+//! Cells whose first Philox blocks are generated together (see Rng::first_blocks).
+constexpr std::size_t CHUNK = 96;
+
+constexpr int JOINER_CATEGORIES = N_NEEDS * N_PLACEMENTS;  //!< need x placement
+
+}  // namespace
+
+namespace detail {
+
+//! Ageing's multinomial over destination placements, split the exact way most children make
+//! it cheap: first how many stay, Binomial(n, p_stay), one draw that usually settles the
+//! cell; then the movers' destinations, Multinomial(movers, p_others / sum p_others), one
+//! inversion each over the other placements sorted by falling probability (few comparisons),
+//! or, for many movers, conditional binomials in the same order.
+struct TransitionRow {
+  double stay = 1;                                 //!< P(keeping the placement)
+  int n_others = 0;                                //!< other placements with positive probability
+  std::array<std::int32_t, N_PLACEMENTS> other{};  //!< their placements, most likely first
+  std::array<double, N_PLACEMENTS> cumulative{};   //!< running sums of their probabilities
+  std::array<double, N_PLACEMENTS> conditional{};  //!< P(other j | not others before j)
+};
+}  // namespace detail
+
+using detail::TransitionRow;
+
+//! Cells that may hold children, in the order they filled: room for every cell, so that
+//! listing one is a store and an add, without a branch.
+struct CellList {
+  std::vector<std::uint32_t> cells;
+  std::size_t size = 0;
+  const std::uint32_t* begin() const { return cells.data(); }
+  const std::uint32_t* end() const { return cells.data() + size; }
+};
+
+struct SimulationWorkspace::Buffers {
+  std::vector<std::int32_t> state, next;  //!< townships x N_STATE_CELLS
+  CellList active, next_active;           //!< the cells of state and next that may hold children
+  RunParameters rp;
+  std::array<TransitionRow, N_AGES * N_PLACEMENTS> rows{};
+  std::array<bool, N_AGES * N_PLACEMENTS> row_ready{};
+  std::vector<std::int64_t> split;  //!< by township
+  std::vector<std::int64_t> mix;    //!< joiners by need x placement x township
+  std::vector<double> probs;        //!< the same categories' probabilities
+  std::array<Rng::Block, CHUNK> first_blocks{};
+  //! Children by age band before the first year's net flow: a positive net flow adds
+  //! rho x this many children a year (an additive inflow), not rho x the growing stock.
+  std::array<double, N_AGE_BANDS> inflow_base{};
+
+  //! Adds k > 0 children to cell i of `next`, listing the cell the first time it fills.
+  void add_next(std::size_t i, std::int64_t k) {
+    std::int32_t& slot = next[i];
+    next_active.cells[next_active.size] = static_cast<std::uint32_t>(i);
+    next_active.size += slot == 0;
+    slot += static_cast<std::int32_t>(k);
+  }
+};
+
+SimulationWorkspace::SimulationWorkspace() : buffers_(std::make_unique<Buffers>()) {}
+SimulationWorkspace::~SimulationWorkspace() = default;
+SimulationWorkspace::SimulationWorkspace(SimulationWorkspace&&) noexcept = default;
+SimulationWorkspace& SimulationWorkspace::operator=(SimulationWorkspace&&) noexcept = default;
+
+DemandSimulator::DemandSimulator(const models::ModelParameters& params, DemandLevers levers,
+                                 int horizon, std::uint64_t seed)
+    : params_(params),
+      levers_(std::move(levers)),
+      horizon_(horizon),
+      seed_(seed),
+      layout_(params.townships) {
+  if (static_cast<int>(params_.population_ratio.size()) < horizon_ + 1)
+    params_.population_ratio.resize(horizon_ + 1, params_.population_ratio.empty()
+                                                      ? std::array<double, N_AGES>{}
+                                                      : params_.population_ratio.back());
+  if (static_cast<int>(levers_.joiner.size()) < horizon_ + 1)
+    levers_ = DemandLevers::none(horizon_);
+
+  for (int a = 0; a < N_AGES; ++a)
+    for (int n = 0; n < N_NEEDS; ++n)
+      for (int q = 0; q < N_PLACEMENTS; ++q) {
+        CellInfo& info = cells_[cell_index(a, n, q)];
+        const auto narrow = [](int v) { return static_cast<std::int16_t>(v); };
+        info = {narrow(a),
+                narrow(n),
+                narrow(q),
+                narrow(age_band(a)),
+                narrow(layout_.age(a)),
+                narrow(layout_.band(age_band(a))),
+                narrow(layout_.need(n)),
+                narrow(layout_.placement(q)),
+                layout_.specialist(0, a, n, q),
+                0};
+        if (info.specialist_column >= 0) {
+          info.specialist_stride = layout_.specialist(1, a, n, q) - info.specialist_column;
+        } else {
+          // Not a specialist placement: count it in the total, which the roll-up overwrites
+          // after the loop, rather than branch on every cell.
+          info.specialist_column = layout_.total();
+        }
+      }
+  for (int c = 0; c < N_STATE_CELLS; ++c)
+    if (params_.initial[c] > 0) initial_cells_.push_back(static_cast<std::uint32_t>(c));
+  if (townships() > 1) township_choice_ = DiscreteDistribution(params_.township_shares);
+
+  // Where joiners go (need x placement x township) by step and age does not depend on the
+  // run: weigh it by the levers once.
+  const int nt = townships();
+  joiner_choice_index_.assign(static_cast<std::size_t>(horizon_ + 1) * N_AGES, -1);
+  joiner_weight_.assign(joiner_choice_index_.size(), 0.0);
+  std::vector<std::array<double, JOINER_CATEGORIES>> last_weights(N_AGES);
+  for (int s = 1; s <= horizon_; ++s)
+    for (int a = 0; a < N_AGES; ++a) {
+      std::array<double, JOINER_CATEGORIES> weights{};
+      for (int n = 0; n < N_NEEDS; ++n)
+        for (int q = 0; q < N_PLACEMENTS; ++q) {
+          const int k = n * N_PLACEMENTS + q;
+          weights[k] = params_.joiner_mix[a][k] * levers_.joiner[s][a][n];
+        }
+      for (const auto& shift : levers_.shifts[s]) {
+        if (a < shift.age_min || a > shift.age_max) continue;
+        for (int n = 0; n < N_NEEDS; ++n) {
+          const double moved = weights[n * N_PLACEMENTS + shift.from] * shift.share;
+          weights[n * N_PLACEMENTS + shift.from] -= moved;
+          weights[n * N_PLACEMENTS + shift.to] += moved;
+        }
+      }
+      double total = 0;
+      for (double& w : weights) total += w = std::max(w, 0.0);
+      const std::size_t at = static_cast<std::size_t>(s) * N_AGES + a;
+      if (!(total > 0)) continue;
+      joiner_weight_[at] = total;
+      if (s > 1 && weights == last_weights[a] && joiner_choice_index_[at - N_AGES] >= 0) {
+        joiner_choice_index_[at] = joiner_choice_index_[at - N_AGES];
+        continue;
+      }
+      std::vector<double> joint(static_cast<std::size_t>(nt) * JOINER_CATEGORIES);
+      for (int t = 0; t < nt; ++t)
+        for (int k = 0; k < JOINER_CATEGORIES; ++k)
+          joint[static_cast<std::size_t>(t) * JOINER_CATEGORIES + k] =
+              weights[k] * (nt > 1 ? params_.township_shares[t] : 1.0);
+      joiner_choice_index_[at] = static_cast<int>(joiner_choices_.size());
+      joiner_choices_.emplace_back(joint);
+      last_weights[a] = weights;
+    }
+}
+
+void DemandSimulator::draw_transition_row(std::uint32_t run, int age, int from,
+                                          std::array<double, N_PLACEMENTS>& row) const {
+  if (!params_.transitions_known) {
+    row.fill(0.0);
+    row[from] = 1.0;
+    return;
+  }
+  std::array<double, N_PLACEMENTS> alpha{};
+  for (int q = 0; q < N_PLACEMENTS; ++q)
+    alpha[q] = std::max(params_.transition_alpha[age][from][q], 1e-6);
+  Rng rng(seed_, run, year_key(0), Stream::Parameters,
+          SUB_TRANSITION_ROW + static_cast<std::uint32_t>(age * N_PLACEMENTS + from));
+  dirichlet_rng(alpha.data(), N_PLACEMENTS, row.data(), rng);
+}
+
+void DemandSimulator::draw_run_parameters(std::uint32_t run, RunParameters& rp,
+                                          bool with_transitions) const {
+  const std::uint32_t year = year_key(0);
+  Rng hazard_rng(seed_, run, year, Stream::Parameters, SUB_HAZARD);
+  for (int a = 0; a < N_AGES; ++a)
+    rp.hazard[a] = params_.leave_alpha[a] > 0
+                       ? beta_rng(params_.leave_alpha[a], params_.leave_beta[a], hazard_rng)
+                       : 0.0;
+  if (with_transitions)
+    for (int a = 0; a < N_AGES; ++a)
+      for (int from = 0; from < N_PLACEMENTS; ++from)
+        draw_transition_row(run, a, from, rp.transition[a][from]);
+  // Net other flow: a level per run (parameter uncertainty) and a deviation per year (the
+  // year-to-year variation the LA's history showed).
+  Rng net_rng(seed_, run, year, Stream::Parameters, SUB_NET_FLOW);
+  std::array<double, N_AGE_BANDS> net_level{};
+  for (int b = 0; b < N_AGE_BANDS; ++b)
+    net_level[b] = normal_rng(params_.net_flow_mean[b], params_.net_flow_sd[b], net_rng);
+  rp.net_flow.assign(horizon_ + 1, {});
+  for (int s = 1; s <= horizon_; ++s) {
+    Rng year_rng(seed_, run, year_key(s), Stream::NetFlow, NET_FLOW_YEAR_SUBSTREAM);
+    for (int b = 0; b < N_AGE_BANDS; ++b)
+      rp.net_flow[s][b] = std::clamp(
+          net_level[b] + normal_rng(0.0, params_.net_flow_year_sd[b], year_rng), -0.9, 2.0);
+  }
+  Rng age_rng(seed_, run, year, Stream::Parameters, SUB_JOINER_AGE);
+  dirichlet_rng(params_.joiner_age_alpha.data(), N_AGES, rp.joiner_age_profile.data(), age_rng);
+
+  // The joiner-rate path: level and starting growth drawn from their sampling distributions,
+  // growth projected by the trend model, and year-to-year noise as a random walk in log rate.
+  const auto& fit = params_.trend_fit;
+  Rng trend_rng(seed_, run, year, Stream::Parameters, SUB_TREND);
+  double log_rate = normal_rng(fit.level, fit.level_se, trend_rng);
+  const double g0 = normal_rng(fit.growth, fit.growth_se, trend_rng);
+  rp.log_joiner_rate.assign(horizon_ + 1, 0.0);
+  // Steps from the fit's last year to the origin's flow year (normally none).
+  int h = 0;
+  for (int y = fit.last_year; y < params_.origin - 1; ++y)
+    log_rate += models::projected_growth(params_.trend, g0, params_.england_growth, ++h);
+  rp.log_joiner_rate[0] = log_rate;
+  for (int s = 1; s <= horizon_; ++s) {
+    Rng noise(seed_, run, year_key(s), Stream::Trend, 0);
+    log_rate += models::projected_growth(params_.trend, g0, params_.england_growth, h + s) +
+                normal_rng(0.0, fit.residual_sd, noise);
+    rp.log_joiner_rate[s] = log_rate;
+  }
+}
+
+RunParameters DemandSimulator::draw_parameters(std::uint32_t run) const {
+  RunParameters rp;
+  draw_run_parameters(run, rp, true);
+  return rp;
+}
+
+void DemandSimulator::initial_state(std::uint32_t run, Buffers& b) const {
+  const int nt = townships();
+  const std::size_t cells = static_cast<std::size_t>(nt) * N_STATE_CELLS;
+  b.state.assign(cells, 0);
+  b.active.cells.resize(cells + 1);  // + 1: add_next writes one past the listed cells
+  b.next_active.cells.resize(cells + 1);
+  b.active.size = 0;
+  if (nt == 1) {
+    for (const std::uint32_t c : initial_cells_) {
+      b.state[c] = params_.initial[c];
+      b.active.cells[b.active.size++] = static_cast<std::uint32_t>(c);
+    }
+    return;
+  }
+  // Which township each child lives in is not published: split each cell by the township
+  // shares, drawn per run so the uncertainty of the split shows in township results.
+  b.split.assign(nt, 0);
+  const std::uint32_t year = year_key(0);
+  for (std::size_t first = 0; first < initial_cells_.size(); first += CHUNK) {
+    const std::size_t count = std::min(CHUNK, initial_cells_.size() - first);
+    const std::uint32_t* chunk = initial_cells_.data() + first;
+    Rng::first_blocks(seed_, run, year, Stream::Township, chunk, count, b.first_blocks.data());
+    for (std::size_t j = 0; j < count; ++j) {
+      const std::uint32_t c = chunk[j];
+      const std::int64_t n = params_.initial[c];
+      Rng rng(seed_, run, year, Stream::Township, c, b.first_blocks[j]);
+      if (n <= SPLIT_BY_INVERSION_PER_TOWNSHIP * nt) {
+        std::fill(b.split.begin(), b.split.end(), 0);
+        for (std::int64_t child = 0; child < n; ++child) ++b.split[township_choice_(rng)];
+      } else {
+        multinomial_rng(n, params_.township_shares.data(), nt, b.split.data(), rng);
+      }
+      for (int t = 0; t < nt; ++t)
+        if (b.split[t] > 0) {
+          const std::size_t i = static_cast<std::size_t>(t) * N_STATE_CELLS + c;
+          b.state[i] = static_cast<std::int32_t>(b.split[t]);
+          b.active.cells[b.active.size++] = static_cast<std::uint32_t>(i);
+        }
+    }
+  }
+}
+
+const TransitionRow& DemandSimulator::prepare_transition_row(std::uint32_t run, int age, int from,
+                                                             Buffers& b) const {
+  const int r = age * N_PLACEMENTS + from;
+  TransitionRow& moves = b.rows[r];
+  std::array<double, N_PLACEMENTS> probs{};
+  draw_transition_row(run, age, from, probs);
+  moves.stay = std::clamp(probs[from], 0.0, 1.0);
+  moves.n_others = 0;
+  for (int q = 0; q < N_PLACEMENTS; ++q)
+    if (q != from && probs[q] > 0) moves.other[moves.n_others++] = q;
+  std::stable_sort(moves.other.begin(), moves.other.begin() + moves.n_others,
+                   [&](int x, int y) { return probs[x] > probs[y]; });
+  double sum = 0;
+  for (int j = 0; j < moves.n_others; ++j) moves.cumulative[j] = sum += probs[moves.other[j]];
+  for (int j = 0; j < moves.n_others; ++j) {
+    const double rest = sum - (j > 0 ? moves.cumulative[j - 1] : 0.0);
+    moves.conditional[j] = rest > 0 ? std::clamp(probs[moves.other[j]] / rest, 0.0, 1.0) : 1.0;
+  }
+  if (moves.n_others == 0) moves.stay = 1;  // nowhere else to go
+  b.row_ready[r] = true;
+  return moves;
+}
+
+void DemandSimulator::step_survivors(std::uint32_t run, int step, Buffers& b,
+                                     std::int32_t* row) const {
+  const auto& mult = levers_.leaver[step];
+  const RunParameters& rp = b.rp;
+  const std::uint32_t year = year_key(step);
+  std::int64_t leavers = 0, aged_out = 0;
+  for (std::size_t first = 0; first < b.active.size; first += CHUNK) {
+    const std::size_t count = std::min(CHUNK, b.active.size - first);
+    const std::uint32_t* chunk = b.active.begin() + first;
+    Rng::first_blocks(seed_, run, year, Stream::Leavers, chunk, count, b.first_blocks.data());
+    for (std::size_t j = 0; j < count; ++j) {
+      const std::uint32_t i = chunk[j];
+      const std::int32_t n = b.state[i];
+      if (n == 0) continue;
+      b.state[i] = 0;  // leaves `state` all zero, ready to be the next step's `next`
+      const std::size_t block = i / N_STATE_CELLS * N_STATE_CELLS;
+      const int c = static_cast<int>(i - block);
+      const CellInfo& cell = cells_[c];
+      const double p = std::min(
+          0.999, rp.hazard[cell.age] * params_.leave_relative_risk[cell.placement] * mult[c]);
+      // One stream per cell for leaving and ageing together: its first block holds the two
+      // uniforms that settle a cell of one or two children.
+      Rng rng(seed_, run, year, Stream::Leavers, i, b.first_blocks[j]);
+      if (cell.age == MAX_AGE) {  // 1. leavers; plans of the survivors end at 25
+        const std::int64_t k = binomial_rng(n, p, rng);
+        leavers += k;
+        aged_out += n - k;
+        continue;
+      }
+      const int r = cell.age * N_PLACEMENTS + cell.placement;
+      const TransitionRow& moves =
+          b.row_ready[r] ? b.rows[r] : prepare_transition_row(run, cell.age, cell.placement, b);
+      const std::size_t first_dest = i + AGE_STRIDE - cell.placement;
+      if (n <= CHILD_BY_CHILD) {
+        // 1 and 2 at once: each child's outcome (leaves, stays in the placement, or moves to
+        // placement other[k]) by inversion of one uniform over the product distribution
+        // p, (1 - p) stay, (1 - p) (1 - stay) cumulative[k] / total: an exact multinomial.
+        const double stay_below = moves.n_others == 0 ? 2.0 : p + (1 - p) * moves.stay;
+        std::int64_t left = 0, stayed = 0;
+        for (std::int32_t child = 0; child < n; ++child) {
+          const double u = rng.uniform();
+          left += u < p;
+          stayed += (u >= p) & (u < stay_below);
+          if (u < stay_below) continue;
+          const double total = moves.cumulative[moves.n_others - 1];
+          const double v = (u - stay_below) / (1 - stay_below) * total;
+          int k = 0;
+          while (k < moves.n_others - 1 && moves.cumulative[k] <= v) ++k;
+          b.add_next(first_dest + moves.other[k], 1);
+        }
+        leavers += left;
+        if (stayed > 0) b.add_next(i + AGE_STRIDE, stayed);
+        continue;
+      }
+      // 1. Leavers.
+      const std::int64_t k_left = binomial_rng(n, p, rng);
+      leavers += k_left;
+      const std::int64_t survivors = n - k_left;
+      if (survivors == 0) continue;
+      // 2. Ageing, with a move of placement.
+      const std::int64_t stayers = binomial_rng(survivors, moves.stay, rng);
+      if (stayers > 0) b.add_next(i + AGE_STRIDE, stayers);
+      std::int64_t movers = survivors - stayers;
+      if (movers == 0) continue;
+      if (movers <= MOVERS_BY_INVERSION) {
+        const double total = moves.cumulative[moves.n_others - 1];
+        for (; movers > 0; --movers) {
+          const double u = rng.uniform() * total;
+          int k = 0;
+          while (k < moves.n_others - 1 && moves.cumulative[k] <= u) ++k;
+          b.add_next(first_dest + moves.other[k], 1);
+        }
+        continue;
+      }
+      for (int k = 0; k < moves.n_others && movers > 0; ++k) {
+        const std::int64_t m = binomial_rng(movers, moves.conditional[k], rng);
+        if (m > 0) b.add_next(first_dest + moves.other[k], m);
+        movers -= m;
+      }
+      if (movers > 0) b.add_next(i + AGE_STRIDE, movers);  // rounding may leave a few: they stay
+    }
+  }
+  row[layout_.flow(Flow::Leavers)] += static_cast<std::int32_t>(leavers);
+  row[layout_.flow(Flow::AgedOut)] += static_cast<std::int32_t>(aged_out);
+}
+
+void DemandSimulator::step_joiners(std::uint32_t run, int step, Buffers& b,
+                                   std::int32_t* row) const {
+  const RunParameters& rp = b.rp;
+  const double rate = std::exp(rp.log_joiner_rate[step]);  // joiners a year at origin population
+  const std::uint32_t year = year_key(step);
+  std::int64_t joiners = 0;
+  for (int a = 0; a < N_AGES; ++a) {
+    const std::size_t at = static_cast<std::size_t>(step) * N_AGES + a;
+    const double base = rate * rp.joiner_age_profile[a] * params_.population_ratio[step][a];
+    if (base <= 0 || joiner_choice_index_[at] < 0) continue;
+    Rng count_rng(seed_, run, year, Stream::Joiners, static_cast<std::uint32_t>(a));
+    const std::int64_t count = poisson_rng(base * joiner_weight_[at], count_rng);
+    if (count == 0) continue;
+    joiners += count;
+    const DiscreteDistribution& choice = joiner_choices_[joiner_choice_index_[at]];
+    const std::size_t age_first = static_cast<std::size_t>(cell_index(a, 0, 0));
+    // Category t x 96 + need x 8 + placement is cell t x N_STATE_CELLS + age_first + ...
+    const auto cell_of = [&](int category) {
+      const auto t = static_cast<std::size_t>(category / JOINER_CATEGORIES);
+      return t * N_STATE_CELLS + age_first + static_cast<std::size_t>(category % JOINER_CATEGORIES);
+    };
+    Rng rng(seed_, run, year, Stream::JoinerNeed, static_cast<std::uint32_t>(a));
+    if (count <= JOINERS_BY_INVERSION) {
+      // Each joiner's need, placement and township by inversion: n categorical draws are an
+      // exact multinomial, and for tens of joiners far cheaper than conditional binomials
+      // over 96 x townships categories.
+      for (std::int64_t j = 0; j < count; ++j) b.add_next(cell_of(choice(rng)), 1);
+      continue;
+    }
+    const int k = choice.size();
+    b.probs.resize(k);
+    b.mix.resize(k);
+    for (int i = 0; i < k; ++i) b.probs[i] = choice.probability(i);
+    multinomial_rng(count, b.probs.data(), k, b.mix.data(), rng);
+    for (int i = 0; i < k; ++i)
+      if (b.mix[i] > 0) b.add_next(cell_of(i), b.mix[i]);
+  }
+  row[layout_.flow(Flow::Joiners)] += static_cast<std::int32_t>(joiners);
+}
+
+[[gnu::always_inline]] inline void DemandSimulator::roll_up_cell(std::size_t i, std::int32_t n,
+                                                                 std::int32_t* row) const {
+  const std::size_t t = i / N_STATE_CELLS;
+  const CellInfo& cell = cells_[i - t * N_STATE_CELLS];
+  row[cell.age_column] += n;
+  row[cell.band_column] += n;
+  row[cell.need_column] += n;
+  row[cell.placement_column] += n;
+  row[layout_.township(static_cast<int>(t))] += n;
+  row[cell.specialist_column + static_cast<int>(t) * cell.specialist_stride] += n;
+}
+
+void DemandSimulator::step_net_flow_and_roll_up(std::uint32_t run, int step, Buffers& b,
+                                                std::int32_t* row) const {
+  const auto& rho_by_band = b.rp.net_flow[step];
+  const std::uint32_t year = year_key(step);
+  const bool any_flow =
+      std::any_of(rho_by_band.begin(), rho_by_band.end(), [](double rho) { return rho != 0; });
+  // A negative rate is a share of the band's children leaving (beyond recorded ceasing). A
+  // positive rate is an inflow of rho x the band's children in the first projected year, every
+  // year: proportional to a growing stock it would compound into exponential growth that no
+  // LA's history shows (net transfers in are a flow of people, not a rate of growth). The
+  // inflow is spread over the band's cells in proportion to their children, as Poisson(rho' n)
+  // with rho' = rho x base / current.
+  std::array<double, N_AGE_BANDS> rho = rho_by_band;
+  if (step == 1 || std::any_of(rho.begin(), rho.end(), [](double r) { return r > 0; })) {
+    std::array<double, N_AGE_BANDS> current{};
+    for (std::size_t k = 0; k < b.next_active.size; ++k) {
+      const std::uint32_t i = b.next_active.cells[k];
+      current[cells_[i % N_STATE_CELLS].band] += b.next[i];
+    }
+    if (step == 1) b.inflow_base = current;
+    for (int band = 0; band < N_AGE_BANDS; ++band)
+      if (rho[band] > 0)
+        rho[band] = current[band] > 0 ? rho[band] * b.inflow_base[band] / current[band] : 0.0;
+  }
+  // Transfers in are Poisson(rho n): inversion starts from e^-(rho n) = (e^-rho)^n, one
+  // exponential per band rather than one per cell.
+  std::array<double, N_AGE_BANDS> exp_minus_rho{};
+  for (int band = 0; band < N_AGE_BANDS; ++band)
+    exp_minus_rho[band] = std::exp(-std::max(rho[band], 0.0));
+  std::int64_t net = 0, total = 0;
+  std::uint64_t first_words = 0;  // words read straight from first blocks, for benchmarks
+  for (std::size_t first = 0; first < b.next_active.size; first += CHUNK) {
+    const std::size_t count = std::min(CHUNK, b.next_active.size - first);
+    const std::uint32_t* chunk = b.next_active.begin() + first;
+    if (any_flow)
+      Rng::first_blocks(seed_, run, year, Stream::NetFlow, chunk, count, b.first_blocks.data());
+    for (std::size_t j = 0; j < count; ++j) {
+      const std::uint32_t i = chunk[j];
+      std::int32_t n = b.next[i];  // > 0: a cell is listed when it fills
+      const int band = cells_[i % N_STATE_CELLS].band;
+      const double r = rho[band];
+      if (r != 0) {
+        // Inversion needs one uniform: the stream's first, read from its first block without
+        // making the Rng (the same number the Rng would give); other cases make the Rng.
+        const double u = detail::first_uniform(b.first_blocks[j]);
+        if (r < 0) {
+          const double p = -r;
+          std::int64_t k;
+          if (u > 0 && p <= 0.5 && static_cast<double>(n) * p < 10) {
+            k = detail::binomial_inversion_at(n, p, u);
+            first_words += 2;
+          } else {
+            Rng rng(seed_, run, year, Stream::NetFlow, i, b.first_blocks[j]);
+            k = binomial_rng(n, p, rng);
+          }
+          n -= static_cast<std::int32_t>(k);
+          net -= k;
+        } else {
+          const double mean = r * n;
+          const double exp_minus_mean =
+              n < 128 ? detail::small_power(exp_minus_rho[band], n) : std::exp(-mean);
+          std::int64_t k;
+          if (u > 0 && mean < 10) {
+            k = detail::poisson_inversion_at(mean, exp_minus_mean, u);
+            first_words += 2;
+          } else {
+            Rng rng(seed_, run, year, Stream::NetFlow, i, b.first_blocks[j]);
+            k = poisson_rng(mean, exp_minus_mean, rng);
+          }
+          n += static_cast<std::int32_t>(k);
+          net += k;
+        }
+        b.next[i] = n;
+      }
+      total += n;
+      roll_up_cell(i, n, row);
+    }
+  }
+  detail::words_drawn += first_words;
+  row[layout_.flow(Flow::NetOther)] += static_cast<std::int32_t>(net);
+  row[layout_.total()] = static_cast<std::int32_t>(total);
+}
+
+void DemandSimulator::simulate(std::uint32_t run, std::int32_t* out,
+                               std::vector<std::int32_t>* final_state,
+                               RunObserver* observer) const {
+  SimulationWorkspace workspace;
+  simulate(run, out, workspace, final_state, observer);
+}
+
+void DemandSimulator::simulate(std::uint32_t run, std::int32_t* out, SimulationWorkspace& workspace,
+                               std::vector<std::int32_t>* final_state,
+                               RunObserver* observer) const {
+  Buffers& b = *workspace.buffers_;
+  const int cols = layout_.columns();
+  std::fill(out, out + static_cast<std::ptrdiff_t>(years()) * cols, 0);
+  draw_run_parameters(run, b.rp, false);
+  b.row_ready.fill(false);  // transition rows are drawn when first needed
+  initial_state(run, b);
+  b.next.assign(b.state.size(), 0);
+  std::int64_t total = 0;
+  for (const std::uint32_t i : b.active) {
+    total += b.state[i];
+    roll_up_cell(i, b.state[i], out);
+  }
+  out[layout_.total()] = static_cast<std::int32_t>(total);
+  if (observer) observer->observe(run, 0, b.state);
+  for (int s = 1; s <= horizon_; ++s) {
+    std::int32_t* row = out + static_cast<std::ptrdiff_t>(s) * cols;
+    b.next_active.size = 0;
+    step_survivors(run, s, b, row);
+    step_joiners(run, s, b, row);
+    step_net_flow_and_roll_up(run, s, b, row);
+    std::swap(b.state, b.next);
+    std::swap(b.active, b.next_active);
+    if (observer) observer->observe(run, s, b.state);
+  }
+  if (final_state) *final_state = b.state;
+}
+
+}  // namespace sendcast::sim
