@@ -1,7 +1,6 @@
 #include "models/cost_model.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 
 #include "io/error.h"
@@ -68,21 +67,6 @@ double transport_cost(const TransportCosts& t, double km, int financial_year) {
 double financial_year_spend(double census_y_cost, double census_next_cost) {
   return SHARE_IN_LATER_FINANCIAL_YEAR * census_y_cost +
          SHARE_IN_EARLIER_FINANCIAL_YEAR * census_next_cost;
-}
-
-std::string financial_year_label(int financial_year) {
-  const int next = (financial_year + 1) % 100;
-  return std::to_string(financial_year) + "-" + (next < 10 ? "0" : "") + std::to_string(next);
-}
-
-std::optional<int> parse_financial_year(std::string_view label) {
-  if (label.size() != 7 || label[4] != '-') return std::nullopt;
-  int start = 0, end = 0;
-  const char* s = label.data();
-  if (std::from_chars(s, s + 4, start).ptr != s + 4) return std::nullopt;
-  if (std::from_chars(s + 5, s + 7, end).ptr != s + 7) return std::nullopt;
-  if (end != (start + 1) % 100) return std::nullopt;
-  return start;
 }
 
 double hnb_income(const std::vector<HnbAllocation>& published, double growth, int financial_year) {

@@ -18,6 +18,8 @@
 #include <string_view>
 #include <vector>
 
+#include "models/financial_year.h"
+
 #include "io/codes.h"
 
 namespace sendcast::models {
@@ -78,11 +80,6 @@ constexpr double SHARE_IN_LATER_FINANCIAL_YEAR = 5.0 / 12.0;
 //! Spend in financial year y-(y+1) from the academic-year costs of the January-y and
 //! January-(y+1) census years (both already at financial year y's prices).
 double financial_year_spend(double census_y_cost, double census_next_cost);
-
-//! 2025 -> "2025-26"; 1999 -> "1999-00".
-std::string financial_year_label(int financial_year);
-//! "2025-26" -> 2025; nullopt unless the second part is the next year's last two digits.
-std::optional<int> parse_financial_year(std::string_view label);
 
 //! A scenario's change to one row of the unit-cost table: the values given replace the table's
 //! for the placement group and need areas named; the others keep the table's.
