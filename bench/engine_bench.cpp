@@ -4,11 +4,14 @@
 //
 //   philox_words        raw words/s from one stream, Rng::next_u32: the RNG floor
 //   philox_scalar       words/s from Random123's Philox4x32-10 called one block at a time
-//   philox_first_blocks words/s when many streams' first blocks are made together (AVX2)
+//   philox_first_blocks words/s when many streams' first blocks are made together; path:0
+//                       the best vector code this CPU has (AVX-512F, else AVX2), 1 AVX2,
+//                       2 scalar (all give the same blocks)
 //   annual_step         one annual step of one run: (run to year 10 - run to year 0) / 10,
 //                       in thread CPU time; origin_us is the run to year 0 (the run's
 //                       parameters and the township split of the origin's caseload)
-//   run                 one whole run on one thread, buffers reused, as the runner does it
+//   run/path:P          one whole run on one thread, buffers reused, as the runner does it,
+//                       with Philox path P (0 best, 1 AVX2)
 //   engine/threads:T    run_monte_carlo over 2,000 runs with T threads, as `sendcast run`
 //
 // Counters: runs/s; child_years/s (sum over runs and projected years 1..10 of the total
@@ -179,7 +182,9 @@ void philox_scalar(benchmark::State& state) {
                                                  benchmark::Counter::kIsRate);
 }
 
+//! Arg: 0 the best vector path this CPU has (AVX-512F, else AVX2), 1 AVX2, 2 scalar.
 void philox_first_blocks(benchmark::State& state) {
+  detail::philox_path = static_cast<detail::PhiloxPath>(state.range(0));
   std::vector<std::uint32_t> substreams(1024);
   for (std::size_t i = 0; i < substreams.size(); ++i)
     substreams[i] = static_cast<std::uint32_t>(i * 7);
@@ -193,6 +198,7 @@ void philox_first_blocks(benchmark::State& state) {
   state.counters["words/s"] =
       benchmark::Counter(4.0 * static_cast<double>(substreams.size() * state.iterations()),
                          benchmark::Counter::kIsRate);
+  detail::philox_path = detail::PhiloxPath::Best;
 }
 
 void annual_step(benchmark::State& state) {
@@ -217,7 +223,9 @@ void annual_step(benchmark::State& state) {
   state.counters["origin_us"] = 1e6 * origin_seconds / static_cast<double>(state.iterations());
 }
 
+//! Arg: the Philox path, as for philox_first_blocks.
 void run(benchmark::State& state) {
+  detail::philox_path = static_cast<detail::PhiloxPath>(state.range(0));
   const DemandSimulator& sim = simulator(dudley().horizon);
   std::vector<std::int32_t> out(static_cast<std::size_t>(sim.years()) * sim.layout().columns());
   SimulationWorkspace workspace;
@@ -237,6 +245,7 @@ void run(benchmark::State& state) {
   state.counters["blocks_per_run"] = cost.blocks;
   // Fraction of the RNG floor: the run's words at the raw rate over the CPU time per run.
   state.counters["floor_fraction"] = runs * cost.words * seconds_per_word() / cpu;
+  detail::philox_path = detail::PhiloxPath::Best;
 }
 
 void engine(benchmark::State& state) {
@@ -263,9 +272,9 @@ void engine(benchmark::State& state) {
 
 BENCHMARK(philox_words);
 BENCHMARK(philox_scalar);
-BENCHMARK(philox_first_blocks);
+BENCHMARK(philox_first_blocks)->ArgName("path")->Arg(0)->Arg(1)->Arg(2);
 BENCHMARK(annual_step)->UseManualTime()->Unit(benchmark::kMicrosecond);
-BENCHMARK(run)->Unit(benchmark::kMicrosecond);
+BENCHMARK(run)->ArgName("path")->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
 BENCHMARK(engine)->ArgName("threads")->Arg(1)->Arg(2)->UseRealTime()->MeasureProcessCPUTime()->Unit(
     benchmark::kMillisecond);
 

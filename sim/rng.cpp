@@ -179,6 +179,94 @@ __attribute__((target("avx2"))) void philox_sequence_avx2(const Rng::Philox::key
   _mm256_storeu_si256(dst + 3, _mm256_permute2x128_si256(r2, r3, 0x31));
 }
 
+//! Sixteen 32 x 32 -> 64-bit products: the low and high halves, lane by lane.
+__attribute__((target("avx512f"))) inline void mulhilo16(__m512i m, __m512i x, __m512i& hi,
+                                                         __m512i& lo) {
+  // The zero-masked forms with every lane kept: GCC 12's unmasked ones read an
+  // "undefined" register that -Wuninitialized reports (GCC bug 105593).
+  constexpr __mmask8 ALL = 0xFF;
+  const __m512i even = _mm512_maskz_mul_epu32(ALL, m, x);
+  const __m512i odd = _mm512_maskz_mul_epu32(ALL, m, _mm512_maskz_srli_epi64(ALL, x, 32));
+  lo = _mm512_mask_blend_epi32(0xAAAA, even, _mm512_maskz_slli_epi64(ALL, odd, 32));
+  hi = _mm512_mask_blend_epi32(0xAAAA, _mm512_maskz_srli_epi64(ALL, even, 32), odd);
+}
+
+//! Blocks {a_i, b_i, c_i, d_i} of eight lanes, the same transposition as philox_lanes_avx2's.
+__attribute__((target("avx2"))) inline void transpose8(__m256i a, __m256i b, __m256i c,
+                                                       __m256i d, Rng::Block* blocks) {
+  const __m256i ab_lo = _mm256_unpacklo_epi32(a, b);
+  const __m256i ab_hi = _mm256_unpackhi_epi32(a, b);
+  const __m256i cd_lo = _mm256_unpacklo_epi32(c, d);
+  const __m256i cd_hi = _mm256_unpackhi_epi32(c, d);
+  const __m256i r0 = _mm256_unpacklo_epi64(ab_lo, cd_lo);
+  const __m256i r1 = _mm256_unpackhi_epi64(ab_lo, cd_lo);
+  const __m256i r2 = _mm256_unpacklo_epi64(ab_hi, cd_hi);
+  const __m256i r3 = _mm256_unpackhi_epi64(ab_hi, cd_hi);
+  auto* dst = reinterpret_cast<__m256i*>(blocks);
+  _mm256_store_si256(dst + 0, _mm256_permute2x128_si256(r0, r1, 0x20));
+  _mm256_store_si256(dst + 1, _mm256_permute2x128_si256(r2, r3, 0x20));
+  _mm256_store_si256(dst + 2, _mm256_permute2x128_si256(r0, r1, 0x31));
+  _mm256_store_si256(dst + 3, _mm256_permute2x128_si256(r2, r3, 0x31));
+}
+
+//! The lower (0) or upper (1) eight lanes, by zero-masked extraction with every lane kept,
+//! for the reason given in mulhilo16.
+template <int UPPER>
+__attribute__((target("avx512f"))) inline __m256i half(__m512i x) {
+  return _mm512_maskz_extracti64x4_epi64(0xF, x, UPPER);
+}
+
+//! philox_lanes_avx2 with sixteen lanes per group (AVX-512F): the same blocks, half the
+//! instructions.
+template <int GROUPS>
+__attribute__((target("avx512f"))) void philox_lanes_avx512(const Rng::Philox::key_type& key,
+                                                           const std::uint32_t* v0,
+                                                           const std::uint32_t* v1,
+                                                           std::uint32_t word2, std::uint32_t word3,
+                                                           std::size_t count, Rng::Block* out) {
+  constexpr int LANES = 16;
+  const __m512i m0 = _mm512_set1_epi32(static_cast<int>(PHILOX_M0));
+  const __m512i m1 = _mm512_set1_epi32(static_cast<int>(PHILOX_M1));
+  __m512i a[GROUPS], b[GROUPS], c[GROUPS], d[GROUPS];
+  for (int g = 0; g < GROUPS; ++g) {
+    a[g] = _mm512_loadu_si512(v0 + g * LANES);
+    b[g] = _mm512_loadu_si512(v1 + g * LANES);
+    c[g] = _mm512_set1_epi32(static_cast<int>(word2));
+    d[g] = _mm512_set1_epi32(static_cast<int>(word3));
+  }
+  std::uint32_t k0 = key.v[0], k1 = key.v[1];
+  for (int round = 0; round < PHILOX_ROUNDS; ++round) {
+    const __m512i key0 = _mm512_set1_epi32(static_cast<int>(k0));
+    const __m512i key1 = _mm512_set1_epi32(static_cast<int>(k1));
+    for (int g = 0; g < GROUPS; ++g) {
+      __m512i hi0, lo0, hi1, lo1;
+      mulhilo16(m0, a[g], hi0, lo0);
+      mulhilo16(m1, c[g], hi1, lo1);
+      a[g] = _mm512_ternarylogic_epi32(hi1, b[g], key0, 0x96);  // hi1 ^ b ^ key0
+      b[g] = lo1;
+      c[g] = _mm512_ternarylogic_epi32(hi0, d[g], key1, 0x96);
+      d[g] = lo0;
+    }
+    k0 += PHILOX_W0;
+    k1 += PHILOX_W1;
+  }
+  alignas(64) Rng::Block blocks[GROUPS * LANES];
+  for (int g = 0; g < GROUPS; ++g) {
+    transpose8(half<0>(a[g]), half<0>(b[g]), half<0>(c[g]), half<0>(d[g]), blocks + g * LANES);
+    transpose8(half<1>(a[g]), half<1>(b[g]), half<1>(c[g]), half<1>(d[g]),
+               blocks + g * LANES + 8);
+  }
+  std::copy(blocks, blocks + count, out);
+}
+
+bool have_avx512() {
+  static const bool yes = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") != 0;
+  }();
+  return yes;
+}
+
 bool have_avx2() {
   static const bool yes = [] {
     __builtin_cpu_init();
@@ -188,13 +276,34 @@ bool have_avx2() {
 }
 #endif
 
-//! Philox on the counters {v0[i], v1[i], word2, word3}, i < n: eight lanes at a time and up
-//! to three groups of lanes together with AVX2, else one block at a time.
+//! Philox on the counters {v0[i], v1[i], word2, word3}, i < n: sixteen lanes at a time with
+//! AVX-512F or eight with AVX2, up to three groups of lanes together, else one block at a
+//! time. Every path gives the same blocks (detail::philox_path picks one, for tests).
 void philox_lanes(const Rng::Philox::key_type& key, const std::uint32_t* v0,
                   const std::uint32_t* v1, std::uint32_t word2, std::uint32_t word3, std::size_t n,
                   Rng::Block* out) {
 #ifdef SENDCAST_PHILOX_AVX2
-  if (have_avx2()) {
+  if (have_avx512() && detail::philox_path == detail::PhiloxPath::Best) {
+    constexpr std::size_t BATCH = 48;
+    for (std::size_t first = 0; first < n; first += BATCH) {
+      const std::size_t count = std::min(BATCH, n - first);
+      if (count == BATCH) {
+        philox_lanes_avx512<3>(key, v0 + first, v1 + first, word2, word3, count, out + first);
+        continue;
+      }
+      std::uint32_t lane0[BATCH] = {}, lane1[BATCH] = {};  // the tail, padded
+      std::copy(v0 + first, v0 + first + count, lane0);
+      std::copy(v1 + first, v1 + first + count, lane1);
+      if (count <= 16)
+        philox_lanes_avx512<1>(key, lane0, lane1, word2, word3, count, out + first);
+      else if (count <= 32)
+        philox_lanes_avx512<2>(key, lane0, lane1, word2, word3, count, out + first);
+      else
+        philox_lanes_avx512<3>(key, lane0, lane1, word2, word3, count, out + first);
+    }
+    return;
+  }
+  if (have_avx2() && detail::philox_path != detail::PhiloxPath::Scalar) {
     constexpr std::size_t BATCH = 24;
     for (std::size_t first = 0; first < n; first += BATCH) {
       const std::size_t count = std::min(BATCH, n - first);
@@ -477,8 +586,10 @@ DiscreteDistribution::DiscreteDistribution(std::span<const double> weights)
   }
   if (!(total_ > 0 && std::isfinite(total_))) [[unlikely]]
     detail::throw_invalid("DiscreteDistribution", "sum of weights", total_, "a positive number");
-  // As many guide entries as categories keeps the expected search near one step.
-  guide_.resize(weights.size());
+  // Eight guide entries per category (at least 256): the entry is then nearly always the
+  // answer itself, so the search after it rarely takes a step (a mispredicted branch each).
+  // The guide only shortens the search: the category drawn is the same for any size.
+  guide_.resize(std::max<std::size_t>(8 * weights.size(), 256));
   int i = 0;
   for (std::size_t j = 0; j < guide_.size(); ++j) {
     const double threshold = total_ * static_cast<double>(j) / static_cast<double>(guide_.size());

@@ -36,6 +36,12 @@ namespace detail {
 inline thread_local std::uint64_t philox_blocks = 0;
 inline thread_local std::uint64_t words_drawn = 0;
 
+//! Which vector code Rng::first_blocks uses: the best this CPU has (AVX-512F, else AVX2,
+//! else scalar), or at most AVX2, or scalar. All give the same blocks; tests and benchmarks
+//! set it to compare them. Not for use while other threads draw.
+enum class PhiloxPath { Best, Avx2, Scalar };
+inline PhiloxPath philox_path = PhiloxPath::Best;
+
 //! Largest binomial n or Poisson mean accepted. The rejection tests lose about
 //! n * 2^-53 in log-probability to rounding, so beyond 2^40 (1.1e12) they would drift.
 constexpr double MAX_COUNT = 0x1.0p40;

@@ -157,10 +157,14 @@ TEST(Rng, LongStreamsMatchPhiloxBlockByBlock) {
   EXPECT_EQ(words(Rng(seed, 3, 2030, Stream::Leavers, 9), 148), expected);
 }
 
-// Batched first blocks, for every tail length of the eight-lane groups, start the same
-// streams as fresh generators do.
+// Batched first blocks, for every tail length of the eight- and sixteen-lane groups and on
+// every vector path this CPU has (AVX-512F, AVX2, scalar), start the same streams as fresh
+// generators do.
 TEST(Rng, FirstBlocksStartEachSubstreamsStream) {
-  for (std::size_t n : {1, 7, 8, 9, 23, 24, 25, 60, 200}) {
+  using detail::PhiloxPath;
+  for (PhiloxPath path : {PhiloxPath::Best, PhiloxPath::Avx2, PhiloxPath::Scalar}) {
+    detail::philox_path = path;
+    for (std::size_t n : {1, 7, 8, 9, 15, 16, 17, 23, 24, 25, 31, 33, 47, 48, 49, 60, 97, 200}) {
     std::vector<std::uint32_t> substreams(n);
     for (std::size_t i = 0; i < n; ++i) substreams[i] = static_cast<std::uint32_t>(i * 37 + 5);
     std::vector<Rng::Block> blocks(n);
@@ -169,9 +173,12 @@ TEST(Rng, FirstBlocksStartEachSubstreamsStream) {
       const Rng fresh(SEED, 4, 2027, Stream::Transitions, substreams[i]);
       const Rng given(SEED, 4, 2027, Stream::Transitions, substreams[i], blocks[i]);
       EXPECT_EQ(given.draws(), 0u);
-      ASSERT_EQ(words(given, 40), words(fresh, 40)) << n << " substreams, number " << i;
+      ASSERT_EQ(words(given, 40), words(fresh, 40))
+          << n << " substreams, number " << i << ", path " << static_cast<int>(path);
     }
   }
+  }
+  detail::philox_path = PhiloxPath::Best;
 }
 
 // Small enough to keep one per task on the stack and pass by reference into inner loops
