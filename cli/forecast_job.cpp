@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <future>
 #include <iostream>
 
 #include "cli/progress.h"
@@ -305,6 +306,23 @@ ForecastJob prepare_forecast(const scenarios::Scenario& scenario, const Forecast
   return job;
 }
 
+namespace {
+
+//! The summaries of every layer: what a person reads; quantiles of per-run roll-ups.
+void summarise_job(ForecastJob& job, const ForecastOptions& options) {
+  job.summary = io::summarise_forecast(job.results, job.parameters, job.history);
+  if (job.sufficiency)
+    job.sufficiency->summary = io::summarise_sufficiency(
+        job.sufficiency->results, job.sufficiency->model->setup(), job.results, options.threads);
+  if (job.finance) {
+    FinanceJob& f = *job.finance;
+    f.summary = io::summarise_finance(f.results, f.income, f.opening_balance,
+                                      f.assumptions.deficit_threshold_gbp, f.illustrative);
+  }
+}
+
+}  // namespace
+
 void simulate_forecast(ForecastJob& job, const ForecastOptions& options, bool summarise) {
   const scenarios::Scenario& scenario = job.scenario;
   job.sufficiency.reset();
@@ -314,24 +332,22 @@ void simulate_forecast(ForecastJob& job, const ForecastOptions& options, bool su
 
   run_simulation(job, options);
   if (!summarise || (options.cluster && !options.cluster->root())) return;
-  job.summary = io::summarise_forecast(job.results, job.parameters, job.history);
-  if (job.sufficiency)
-    job.sufficiency->summary = io::summarise_sufficiency(
-        job.sufficiency->results, job.sufficiency->model->setup(), job.results);
-  if (job.finance) {
-    FinanceJob& f = *job.finance;
-    f.summary = io::summarise_finance(f.results, f.income, f.opening_balance,
-                                      f.assumptions.deficit_threshold_gbp, f.illustrative);
-  }
+  summarise_job(job, options);
 }
 
 ForecastJob run_forecast(const scenarios::Scenario& scenario, const ForecastOptions& options) {
   ForecastJob job = prepare_forecast(scenario, options);
-  simulate_forecast(job, options);
+  simulate_forecast(job, options, false);
   record_inputs(job, options);
   add_demand_assumptions(job);
   if (job.sufficiency) add_sufficiency_assumptions(job);
   if (job.finance) add_finance_assumptions(job);
+  if (options.cluster && !options.cluster->root()) return job;
+  std::future<void> writing;
+  if (options.while_summarising)
+    writing = std::async(std::launch::async, [&] { options.while_summarising(job); });
+  summarise_job(job, options);  // on an exception, `writing` still finishes before unwinding
+  if (writing.valid()) writing.get();
   return job;
 }
 

@@ -2,6 +2,7 @@
 // A forecast from a scenario: load data, calibrate, simulate, summarise. Shared by `run` and
 // (later) `compare`, `backtest` and `report`, so that they all use the same engine.
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -70,6 +71,11 @@ struct ForecastOptions {
   const sim::Cluster* cluster = nullptr;
   //! `--full`: every run's state cube is written here as the runs finish (one process only).
   std::filesystem::path full_state_file;
+  //! run_forecast calls this (rank 0 only) on a second thread while it summarises, once the
+  //! per-run results, provenance and assumptions are final: writing the per-run arrays
+  //! (results.h5) overlaps the summaries. It must not read the summaries, and it is the only
+  //! code using HDF5 meanwhile. An exception it throws is rethrown by run_forecast.
+  std::function<void(const ForecastJob&)> while_summarising;
 };
 
 //! A whole forecast: prepare_forecast, simulate_forecast with summaries, provenance. Under a

@@ -267,21 +267,35 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
       throw InputError(cl, "--full is written by one process: run it without mpirun");
     fo.full_state_file = staged_dir->path() / "state.h5";
   }
+  // results.h5 holds per-run arrays only: it is written while the summaries are computed.
+  const char* writing = "  writing results, benchmarking, past forecasts, report and workbook";
+  fo.while_summarising = [&](const ForecastJob& job) {
+    if (fo.progress) std::fprintf(stderr, "%s", writing), std::fflush(stderr);
+    const std::filesystem::path results = staged_dir->path() / "results.h5";
+    io::write_results_h5(results, job.results, job.parameters, job.history, job.provenance);
+    if (!fo.full_state_file.empty()) io::link_full_state_h5(results, "state.h5");
+    if (job.sufficiency) {
+      const auto& s = *job.sufficiency;
+      io::append_sufficiency_h5(results, s.results, s.model->setup(), s.illustrative, s.note);
+    }
+    if (job.finance) {
+      const auto& f = *job.finance;
+      io::StoredFinance stored;
+      stored.results = f.results;
+      stored.income = f.income;
+      stored.opening_balance = f.opening_balance;
+      stored.threshold = f.assumptions.deficit_threshold_gbp;
+      stored.illustrative = f.illustrative;
+      io::append_finance_h5(results, stored);
+    }
+  };
   const ForecastJob job = run_forecast(scenario, fo);
   if (!cluster.root()) return EXIT_OK;
   io::StagedOutputDir& staged = *staged_dir;
-  // Benchmarking and the past forecasts take a second or two more: say so on a terminal.
-  const char* writing = "  writing results, benchmarking, past forecasts, report and workbook";
-  if (fo.progress) std::fprintf(stderr, "%s", writing), std::fflush(stderr);
 
-  io::write_results_h5(staged.path() / "results.h5", job.results, job.parameters, job.history,
-                       job.provenance);
   io::write_summary_csv(staged.path() / "summary.csv", job.summary);
-  if (!fo.full_state_file.empty()) io::link_full_state_h5(staged.path() / "results.h5", "state.h5");
   if (job.sufficiency) {
     const auto& s = *job.sufficiency;
-    io::append_sufficiency_h5(staged.path() / "results.h5", s.results, s.model->setup(),
-                              s.illustrative, s.note);
     io::write_sufficiency_csv(staged.path() / "sufficiency.csv", s.summary, s.illustrative);
   }
   if (job.finance) {
@@ -289,13 +303,6 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
     io::write_finance_csv(staged.path() / "finance.csv", f.summary);
     io::write_deficit_csv(staged.path() / "deficit.csv", f.summary);
     io::write_transport_csv(staged.path() / "transport.csv", f.summary);
-    io::StoredFinance stored;
-    stored.results = f.results;
-    stored.income = f.income;
-    stored.opening_balance = f.opening_balance;
-    stored.threshold = f.assumptions.deficit_threshold_gbp;
-    stored.illustrative = f.illustrative;
-    io::append_finance_h5(staged.path() / "results.h5", stored);
   }
   io::ReportInput report{job.summary, job.history, job.parameters, job.provenance, &job.results};
   io::SufficiencySection sufficiency;

@@ -1,6 +1,10 @@
 #include "io/sufficiency_summary.h"
 
+#include <omp.h>
+
 #include <array>
+#include <exception>
+#include <iterator>
 #include <map>
 
 #include "sim/rollups.h"
@@ -124,13 +128,32 @@ class Summariser {
         categories_(cell_categories(layout_, s.townships)),
         away_(away_categories(layout_, s.townships)) {}
 
-  std::vector<SufficiencyRow> run() {
+  //! Each year on its own copy of the summariser (its rows apart), the years in parallel, then
+  //! the rows joined in year order.
+  std::vector<SufficiencyRow> run(int threads) {
+    std::vector<std::vector<SufficiencyRow>> by_year(static_cast<std::size_t>(r_.years));
+    std::exception_ptr failure;
+    const int n_threads = threads > 0 ? threads : omp_get_max_threads();
+#pragma omp parallel for schedule(dynamic, 1) num_threads(n_threads)
     for (int y = 0; y < r_.years; ++y) {
-      cell_measures(y);
-      provision_measures(y);
-      totals(y);
+      try {
+        Summariser year = *this;
+        year.rows_.clear();
+        year.cell_measures(y);
+        year.provision_measures(y);
+        year.totals(y);
+        by_year[static_cast<std::size_t>(y)] = std::move(year.rows_);
+      } catch (...) {
+#pragma omp critical(sufficiency_summary_failure)
+        if (!failure) failure = std::current_exception();
+      }
     }
-    return std::move(rows_);
+    if (failure) std::rethrow_exception(failure);
+    std::vector<SufficiencyRow> rows;
+    for (auto& year : by_year)
+      rows.insert(rows.end(), std::make_move_iterator(year.begin()),
+                  std::make_move_iterator(year.end()));
+    return rows;
   }
 
  private:
@@ -315,8 +338,8 @@ class Summariser {
 
 std::vector<SufficiencyRow> summarise_sufficiency(const sim::SufficiencyResults& results,
                                                   const sim::SufficiencySetup& setup,
-                                                  const sim::RunResults& demand) {
-  return Summariser(results, setup, demand).run();
+                                                  const sim::RunResults& demand, int threads) {
+  return Summariser(results, setup, demand).run(threads);
 }
 
 const SufficiencyRow* find_sufficiency_row(const std::vector<SufficiencyRow>& rows, int year,

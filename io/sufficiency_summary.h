@@ -37,10 +37,12 @@ struct SufficiencyRow {
 };
 
 //! Every row, year by year. `demand` supplies the independent placements the demand engine
-//! itself makes (added to the overflow when it goes to independent schools).
+//! itself makes (added to the overflow when it goes to independent schools). Years are
+//! summarised on `threads` threads (0: OpenMP's default); the rows are the same, in the
+//! same order, for any thread count.
 std::vector<SufficiencyRow> summarise_sufficiency(const sim::SufficiencyResults& results,
                                                   const sim::SufficiencySetup& setup,
-                                                  const sim::RunResults& demand);
+                                                  const sim::RunResults& demand, int threads = 0);
 
 //! The row matching every field given, or nullptr.
 const SufficiencyRow* find_sufficiency_row(const std::vector<SufficiencyRow>& rows, int year,

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <unistd.h>
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -142,6 +143,18 @@ TEST_F(RunCommand, OneAndTwoThreadsWriteTheSameNumbers) {
   const auto a = io::read_breakdown_h5(dir / "t1" / "results.h5", "age");
   const auto b = io::read_breakdown_h5(dir / "t2" / "results.h5", "age");
   EXPECT_EQ(a.counts, b.counts);
+}
+
+// The sufficiency summaries run year by year on the threads: the same rows, in the same order.
+TEST_F(RunCommand, OneAndTwoThreadsWriteTheSameSufficiencyRows) {
+  const std::string common =
+      "run --scenario " SENDCAST_SOURCE_DIR "/scenarios/dudley/baseline.toml --runs 60 --years 4 "
+      "--quiet ";
+  ASSERT_EQ(run(common + "--threads 1 --out " + (dir / "s1").string()).status, 0);
+  ASSERT_EQ(run(common + "--threads 2 --out " + (dir / "s2").string()).status, 0);
+  const std::string one = slurp(dir / "s1" / "sufficiency.csv");
+  EXPECT_GT(std::count(one.begin(), one.end(), '\n'), 1000);
+  EXPECT_EQ(one, slurp(dir / "s2" / "sufficiency.csv"));
 }
 
 TEST_F(RunCommand, FullWritesEveryRunsStateCubeConsistentWithItsTotals) {
