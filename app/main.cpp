@@ -10,6 +10,10 @@
 
 int main(int argc, char** argv) {
   sendcast::install_interrupt_handlers();
+  if (const std::string error = sendcast::inject_interrupt_from_environment(); !error.empty()) {
+    std::cerr << "sendcast: error: " << error << "\n";
+    return sendcast::cli::EXIT_INPUT;
+  }
   const std::vector<std::string> args(argv + 1, argv + argc);
   return sendcast::cli::run_main(args, std::cout, std::cerr);
 }

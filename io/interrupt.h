@@ -36,6 +36,15 @@ void throw_if_interrupted();
 //! Clears the flag and the abandoned outputs (tests that simulate a signal).
 void reset_interrupt();
 
+//! Fault injection, so that tests interrupt a run at a known point instead of racing it with
+//! a timer: the `polls`-th call of interrupt_signal() from now (the runner polls once per
+//! run) raises `signal` to the process itself, through the installed handlers.
+void inject_interrupt_after(long polls, int signal) noexcept;
+//! Reads SENDCAST_INJECT_SIGNAL ("SIGINT:N" or "SIGTERM:N": raise it at the N-th poll) and
+//! arms inject_interrupt_after. Unset: nothing. Returns an error message for a malformed
+//! value, else "".
+std::string inject_interrupt_from_environment();
+
 //! An output directory whose staged results an interrupt threw away (StagedOutputDir notes
 //! its target as it unwinds), for the message that says what was left untouched.
 void note_abandoned_output(const std::filesystem::path& target);
