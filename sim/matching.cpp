@@ -26,8 +26,9 @@ void cheapest_arcs(const MatchingProblem& p, std::vector<int>& best) {
 
 //! Every source on its own cheapest arc (sources with no arc overflow), if no sink overfills:
 //! then no assignment places more children or costs less.
-bool solve_greedy(const MatchingProblem& p, const std::vector<int>& best, MatchingSolution& s) {
-  std::vector<std::int64_t> load(p.capacity.size(), 0);
+bool solve_greedy(const MatchingProblem& p, const std::vector<int>& best,
+                  std::vector<std::int64_t>& load, MatchingSolution& s) {
+  load.assign(p.capacity.size(), 0);
   for (std::size_t i = 0; i < p.supply.size(); ++i)
     if (p.supply[i] > 0 && best[i] >= 0) load[p.arcs[best[i]].sink] += p.supply[i];
   for (std::size_t k = 0; k < load.size(); ++k)
@@ -59,17 +60,39 @@ void reset_solution(const MatchingProblem& p, MatchingSolution& s) {
   s.cost = 0;
 }
 
-//! One sink: its places go to the cheapest arcs first (ties by source), which is optimal.
-void solve_single_sink(const MatchingProblem& p, std::vector<int>& order, MatchingSolution& s) {
+//! The problem's arcs by sink, then cost, then source: a counting sort by sink (sinks are
+//! few), then each sink's arcs sorted on their own, which costs far less than one big sort.
+void sort_arcs(const MatchingProblem& p, std::vector<int>& sink_begin,
+               std::vector<MatchingArcKey>& order) {
+  sink_begin.assign(p.capacity.size() + 1, 0);
+  for (const MatchingArc& arc : p.arcs) ++sink_begin[arc.sink + 1];
+  for (std::size_t k = 1; k < sink_begin.size(); ++k) sink_begin[k] += sink_begin[k - 1];
   order.resize(p.arcs.size());
-  for (std::size_t a = 0; a < order.size(); ++a) order[a] = static_cast<int>(a);
-  std::sort(order.begin(), order.end(), [&](int x, int y) {
-    return std::tie(p.arcs[x].cost, p.arcs[x].source) < std::tie(p.arcs[y].cost, p.arcs[y].source);
-  });
+  for (std::size_t a = 0; a < p.arcs.size(); ++a) {
+    const MatchingArc& arc = p.arcs[a];
+    order[sink_begin[arc.sink]++] = {arc.sink, arc.source, arc.cost, static_cast<int>(a)};
+  }
+  // A lambda, not a function pointer, so that std::sort inlines the comparison.
+  const auto less = [](const MatchingArcKey& x, const MatchingArcKey& y) {
+    return std::tie(x.cost, x.source, x.arc) < std::tie(y.cost, y.source, y.arc);
+  };
+  int begin = 0;
+  for (std::size_t k = 0; k + 1 < sink_begin.size(); ++k) {
+    const int end = sink_begin[k];  // the fill above moved each start to its sink's end
+    std::sort(order.begin() + begin, order.begin() + end, less);
+    begin = end;
+  }
+}
+
+//! One sink: its places go to the cheapest arcs first (ties by source), which is optimal.
+void solve_single_sink(const MatchingProblem& p, std::vector<int>& sink_begin,
+                       std::vector<MatchingArcKey>& order, MatchingSolution& s) {
+  sort_arcs(p, sink_begin, order);
   std::int64_t places = p.capacity.at(0);
   std::vector<std::int32_t>& left = s.overflow;
   left = p.supply;
-  for (int a : order) {
+  for (const MatchingArcKey& key : order) {
+    const int a = key.arc;
     const MatchingArc& arc = p.arcs[a];
     const auto take = static_cast<std::int32_t>(std::min<std::int64_t>(places, left[arc.source]));
     s.flow[a] = take;
@@ -84,19 +107,16 @@ void solve_single_sink(const MatchingProblem& p, std::vector<int>& order, Matchi
 //! has places in all, every later arc is unneeded: if an optimum used one, some source of the
 //! arcs taken would have a child left unplaced (they cannot all be placed), who could take
 //! that place at no greater cost. When places are scarce this leaves a few arcs per sink.
-void needed_arcs(const MatchingProblem& p, std::vector<char>& needed, std::vector<int>& order) {
+void needed_arcs(const MatchingProblem& p, std::vector<char>& needed,
+                 std::vector<int>& sink_begin, std::vector<MatchingArcKey>& order) {
   std::int64_t places = 0;
   for (auto c : p.capacity) places += c;
-  order.resize(p.arcs.size());
-  for (std::size_t a = 0; a < order.size(); ++a) order[a] = static_cast<int>(a);
-  std::sort(order.begin(), order.end(), [&](int x, int y) {
-    const MatchingArc &a = p.arcs[x], &b = p.arcs[y];
-    return std::tie(a.sink, a.cost, a.source) < std::tie(b.sink, b.cost, b.source);
-  });
+  sort_arcs(p, sink_begin, order);
   needed.assign(p.arcs.size(), 0);
   int sink = -1;
   std::int64_t held = 0;
-  for (int a : order) {
+  for (const MatchingArcKey& key : order) {
+    const int a = key.arc;
     const MatchingArc& arc = p.arcs[a];
     if (arc.sink != sink) sink = arc.sink, held = 0;
     if (held >= places) continue;
@@ -138,7 +158,8 @@ struct Matcher::Graph {
   std::vector<std::int64_t> upper, cost, supply;
   std::vector<int> problem_arc;   //!< digraph arc of each problem arc
   std::vector<int> overflow_arc;  //!< digraph arc of each source's overflow
-  std::vector<int> best;
+  std::vector<int> best;           //!< solve_greedy's buffers, kept to save allocations
+  std::vector<std::int64_t> load;
 
   void add_arc(int from, int to, std::int64_t capacity, std::int64_t unit_cost) {
     arc_list.emplace_back(from, to);
@@ -200,6 +221,7 @@ struct Matcher::Components {
   std::vector<int> source_begin;  //!< per component, range in `sources` (size + 1)
   std::vector<int> arc_begin;     //!< per source, range in `arcs_by_source` (size + 1)
   std::vector<int> arcs_by_source;
+  std::vector<int> next, count, root_index;  //!< scratch, kept to save allocations
 
   int find(int k) {
     while (parent[k] != k) k = parent[k] = parent[parent[k]];
@@ -214,7 +236,7 @@ struct Matcher::Components {
     for (const MatchingArc& a : p.arcs) ++arc_begin[a.source + 1];
     for (int i = 0; i < n_sources; ++i) arc_begin[i + 1] += arc_begin[i];
     arcs_by_source.resize(p.arcs.size());
-    std::vector<int> next(arc_begin.begin(), arc_begin.end() - 1);
+    next.assign(arc_begin.begin(), arc_begin.end() - 1);
     for (std::size_t a = 0; a < p.arcs.size(); ++a)
       arcs_by_source[next[p.arcs[a].source]++] = static_cast<int>(a);
     for (int i = 0; i < n_sources; ++i)
@@ -225,7 +247,8 @@ struct Matcher::Components {
 
   void group_sources(const MatchingProblem& p) {
     const int n_sources = static_cast<int>(p.supply.size());
-    std::vector<int> count(p.capacity.size() + 1, 0), root_index(p.capacity.size(), -1);
+    count.assign(p.capacity.size() + 1, 0);
+    root_index.assign(p.capacity.size(), -1);
     of_source.assign(n_sources, -1);
     int n_components = 0;
     for (int i = 0; i < n_sources; ++i) {
@@ -238,7 +261,7 @@ struct Matcher::Components {
     source_begin.assign(count.begin(), count.begin() + n_components + 1);
     for (int c = 0; c < n_components; ++c) source_begin[c + 1] += source_begin[c];
     sources.resize(source_begin.back());
-    std::vector<int> next(source_begin.begin(), source_begin.end() - 1);
+    next.assign(source_begin.begin(), source_begin.end() - 1);
     for (int i = 0; i < n_sources; ++i)
       if (of_source[i] >= 0) sources[next[of_source[i]]++] = i;
   }
@@ -281,8 +304,8 @@ void Matcher::solve_component(const MatchingProblem& problem, int begin, int end
   reset_solution(sub, sub_solution_);
   cheapest_arcs(sub, graph_->best);
   if (sub.capacity.size() == 1) {
-    solve_single_sink(sub, order_, sub_solution_);
-  } else if (!solve_greedy(sub, graph_->best, sub_solution_)) {
+    solve_single_sink(sub, sink_begin_, order_, sub_solution_);
+  } else if (!solve_greedy(sub, graph_->best, graph_->load, sub_solution_)) {
     solve_pruned(sub, sub_solution_);
     solution.used_solver = true;
   }
@@ -296,7 +319,7 @@ void Matcher::solve_component(const MatchingProblem& problem, int begin, int end
 //! The flow problem without the arcs no optimal assignment needs (see needed_arcs), then
 //! the greedy check again (pruning often leaves every source its own sink), else the simplex.
 void Matcher::solve_pruned(const MatchingProblem& problem, MatchingSolution& solution) {
-  needed_arcs(problem, needed_, order_);
+  needed_arcs(problem, needed_, sink_begin_, order_);
   MatchingProblem& pruned = pruned_;
   pruned.clear();
   pruned.supply = problem.supply;
@@ -309,7 +332,7 @@ void Matcher::solve_pruned(const MatchingProblem& problem, MatchingSolution& sol
     }
   reset_solution(pruned, pruned_solution_);
   cheapest_arcs(pruned, graph_->best);
-  if (!solve_greedy(pruned, graph_->best, pruned_solution_)) {
+  if (!solve_greedy(pruned, graph_->best, graph_->load, pruned_solution_)) {
     reset_solution(pruned, pruned_solution_);
     graph_->run(pruned, pruned_solution_);
   }

@@ -36,6 +36,15 @@ struct MatchingSolution {
   bool used_solver = false;            //!< true when some component needed the flow solver
 };
 
+//! An arc's sort key, copied out of the problem so that sorting compares values in place
+//! rather than chasing indices; the arc index breaks exact ties, so the order is total.
+struct MatchingArcKey {
+  int sink = 0;
+  int source = 0;
+  std::int64_t cost = 0;
+  int arc = 0;  //!< index in MatchingProblem::arcs
+};
+
 //! Reusable solver: keeps its graph's memory between calls (one per thread).
 class Matcher {
  public:
@@ -65,7 +74,8 @@ class Matcher {
   MatchingSolution pruned_solution_;
   std::vector<int> pruned_arcs_;  //!< sub_ arc of each arc of pruned_
   std::vector<char> needed_;
-  std::vector<int> order_;
+  std::vector<MatchingArcKey> order_;  //!< arcs by sink, cost, source
+  std::vector<int> sink_begin_;        //!< scratch of the sort by sink
 };
 
 //! One-off convenience for tests and small problems.

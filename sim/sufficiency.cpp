@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 #include <memory>
+#include <span>
 #include <stdexcept>
 
 #include "models/model_parameters.h"
@@ -56,9 +57,12 @@ class SufficiencyObserver final : public RunObserver {
         new_demand_(n_keys_, 0),
         tracked_(n_keys_, 0),
         cumulative_(n_keys_, 0),
+        key_buffer_(n_keys_, 0),
         occupied_(setup_.provisions.size(), 0),
         spare_(setup_.provisions.size(), 0),
-        sink_of_(setup_.provisions.size(), -1) {}
+        sink_of_(setup_.provisions.size(), -1) {
+    for (int g = 0; g < N_MATCHED; ++g) group_mask_[g] = model.matched(g) ? -1 : 0;
+  }
 
   void observe(std::uint32_t run, int step, const std::vector<std::int32_t>& state) override {
     if (state.size() != static_cast<std::size_t>(model_.townships()) * models::N_STATE_CELLS)
@@ -110,27 +114,21 @@ class SufficiencyObserver final : public RunObserver {
   }
 
   //! Reads the matched groups' cells in the state's own order (township, age, need), which
-  //! is also the order of the keys.
-  //! Most cells of the state are empty, so `demand_` is kept sparse: only last year's keys
-  //! are cleared, and a (township, age, need) with no specialist placement is skipped whole.
+  //! is also the order of the keys. Every key is written, without branches: which cells hold
+  //! children is random, so skipping empty ones cost more in mispredicted branches than the
+  //! writes it saved.
   void load_demand(const std::vector<std::int32_t>& state) {
-    for (int key : demand_keys_) demand_[key] = 0;
-    demand_keys_.clear();
-    const int* groups = model_.matched_groups().data();
-    const int n_groups = static_cast<int>(model_.matched_groups().size());
-    constexpr auto q = [](int g) { return static_cast<int>(MATCHED_PLACEMENTS[g]); };
+    int* keys = key_buffer_.data();
+    int n = 0;
     const std::int32_t* cell = state.data();
-    int key = 0;
-    for (int t = 0; t < model_.townships(); ++t)
-      for (int an = 0; an < N_AGES * N_NEEDS; ++an, cell += N_PLACEMENTS, key += N_MATCHED) {
-        if ((cell[q(0)] | cell[q(1)] | cell[q(2)] | cell[q(3)]) == 0) continue;
-        for (int i = 0; i < n_groups; ++i) {
-          const std::int32_t count = cell[q(groups[i])];
-          if (count <= 0) continue;
-          demand_[key + groups[i]] = count;
-          demand_keys_.push_back(key + groups[i]);
-        }
+    for (int key = 0; key < n_keys_; key += N_MATCHED, cell += N_PLACEMENTS)
+      for (int g = 0; g < N_MATCHED; ++g) {
+        const std::int32_t count = cell[static_cast<int>(MATCHED_PLACEMENTS[g])] & group_mask_[g];
+        demand_[key + g] = count > 0 ? count : 0;
+        keys[n] = key + g;
+        n += count > 0;
       }
+    demand_keys_ = std::span<const int>(keys, n);
   }
 
   //! Where fewer children are in a cell than were tracked (some left, moved placement or need),
@@ -334,9 +332,11 @@ class SufficiencyObserver final : public RunObserver {
   const SufficiencySetup& setup_;
   SufficiencyResults& results_;
   const int n_keys_;
+  std::array<std::int32_t, N_MATCHED> group_mask_{};  //!< all bits for a matched group, else 0
   std::vector<std::int32_t> demand_, new_demand_;
   std::vector<std::int64_t> tracked_, cumulative_;  //!< zero between calls
-  std::vector<int> demand_keys_;                    //!< keys with demand this year, ascending
+  std::vector<int> key_buffer_;                     //!< room for every key
+  std::span<const int> demand_keys_;                //!< keys with demand, ascending, in it
   std::vector<Entry> placed_;                       //!< oldest first
   std::vector<Entry> unplaced_;
   std::vector<std::int32_t> occupied_, spare_;
