@@ -28,12 +28,13 @@ constexpr std::size_t AGE_STRIDE = N_NEEDS * N_PLACEMENTS;
 constexpr std::int64_t JOINERS_BY_INVERSION = 4096;
 constexpr std::int64_t SPLIT_BY_INVERSION_PER_TOWNSHIP = 8;
 
-//! Cells of up to this many children draw each child's leaving and move with one uniform
-//! (the two fit the stream's first block); larger cells draw binomials.
-constexpr std::int32_t CHILD_BY_CHILD = 2;
+//! Every child's leaving and ageing is settled by one 32-bit word of its cell's stream, four
+//! words (one Philox block) a round. A cell of up to this many children, most of them, needs
+//! only its stream's first block; the blocks of larger cells are made in batches too.
+constexpr std::int32_t SMALL_CELL = 4;
 
-//! Up to this many movers out of one cell draw their destinations one by one.
-constexpr std::int64_t MOVERS_BY_INVERSION = 16;
+//! No ceasing probability reaches 1: a lever can raise the hazard that far only in error.
+constexpr double MAX_HAZARD = 0.999;
 
 //! Cells whose first Philox blocks are generated together (see Rng::first_blocks).
 constexpr std::size_t CHUNK = 96;
@@ -44,20 +45,51 @@ constexpr int JOINER_CATEGORIES = N_NEEDS * N_PLACEMENTS;  //!< need x placement
 
 namespace detail {
 
-//! Ageing's multinomial over destination placements, split the exact way most children make
-//! it cheap: first how many stay, Binomial(n, p_stay), one draw that usually settles the
-//! cell; then the movers' destinations, Multinomial(movers, p_others / sum p_others), one
-//! inversion each over the other placements sorted by falling probability (few comparisons),
-//! or, for many movers, conditional binomials in the same order.
+//! One child's year, leaving and ageing together, as one word w of its cell's stream cut at
+//! thresholds: w < leave, the plan ceases (probability p); w < stay, the child ages in its
+//! placement ((1 - p) P(stay)); otherwise it moves to placement other[k], k the number of
+//! bounds <= w ((1 - p) P(other k)). Every child an independent categorical draw over the
+//! product distribution, so a cell's counts are an exact multinomial whatever its size.
+struct ChildThresholds {
+  //! Signed, and every one at most 2^33, so that comparisons of a word with all of them are
+  //! plain vector compares.
+  std::int64_t leave = 0, stay = 0;
+  //! Upper ends of the movers' slots but the last, then 2^33 (above every word), so the
+  //! destination is a count of comparisons, without a branch.
+  std::array<std::int64_t, N_PLACEMENTS - 1> bounds{};
+};
+
+//! One ageing row of one run: where children of (age, placement) go.
 struct TransitionRow {
   double stay = 1;                                 //!< P(keeping the placement)
   int n_others = 0;                                //!< other placements with positive probability
   std::array<std::int32_t, N_PLACEMENTS> other{};  //!< their placements, most likely first
   std::array<double, N_PLACEMENTS> cumulative{};   //!< running sums of their probabilities
-  std::array<double, N_PLACEMENTS> conditional{};  //!< P(other j | not others before j)
+  double p = 0;             //!< the run's ceasing probability for the row, without levers
+  ChildThresholds without;  //!< thresholds at p (for steps without a leaver lever)
+
+  //! The thresholds at ceasing probability p.
+  ChildThresholds thresholds(double p_leave) const {
+    ChildThresholds t;
+    constexpr std::int64_t WORDS = std::int64_t{1} << 32;
+    t.leave = static_cast<std::int64_t>(word_threshold(p_leave));
+    t.stay = n_others == 0
+                 ? WORDS
+                 : static_cast<std::int64_t>(word_threshold(p_leave + (1 - p_leave) * stay));
+    t.stay = std::max(t.stay, t.leave);
+    t.bounds.fill(2 * WORDS);
+    if (n_others > 0) {
+      const double total = cumulative[n_others - 1];
+      const double span = static_cast<double>(WORDS - t.stay);
+      for (int k = 0; k + 1 < n_others; ++k)
+        t.bounds[k] = t.stay + static_cast<std::int64_t>(cumulative[k] / total * span + 0.5);
+    }
+    return t;
+  }
 };
 }  // namespace detail
 
+using detail::ChildThresholds;
 using detail::TransitionRow;
 
 //! Cells that may hold children, in the order they filled: room for every cell, so that
@@ -79,6 +111,51 @@ struct SimulationWorkspace::Buffers {
   std::vector<std::int64_t> mix;    //!< joiners by need x placement x township
   std::vector<double> probs;        //!< the same categories' probabilities
   std::array<Rng::Block, CHUNK> first_blocks{};
+  //! The blocks after the first of a chunk's cells with more than SMALL_CELL children, made
+  //! together (Rng::blocks_at): cell j's are extra_blocks[extra_first[j]...].
+  std::vector<Rng::Block> extra_blocks;
+  std::vector<std::uint32_t> extra_substreams, extra_indices;
+  std::array<std::uint32_t, CHUNK> extra_first{};
+
+  std::vector<std::uint32_t> movers;  //!< step_survivors: a chunk's movers' cells
+  struct Stayers {
+    std::uint32_t cell;
+    std::int32_t count;
+  };
+  std::array<Stayers, CHUNK> stayers{};  //!< step_survivors: a chunk's cells with stayers
+
+  //! Makes the extra blocks of chunk[0..count) whose counts (in `counts`) exceed SMALL_CELL;
+  //! returns the words the chunk's blocks hold (a bound on its children).
+  std::size_t make_extra_blocks(std::uint64_t seed, std::uint32_t run, std::uint32_t year,
+                                Stream stream, const std::uint32_t* chunk, std::size_t count,
+                                const std::vector<std::int32_t>& counts) {
+    std::size_t extra = 0;
+    for (std::size_t j = 0; j < count; ++j) {
+      const std::int32_t n = counts[chunk[j]];
+      extra_first[j] = static_cast<std::uint32_t>(extra);
+      if (n <= SMALL_CELL) continue;
+      const auto blocks = static_cast<std::uint32_t>((n - 1) / 4);  // words 4 .. n - 1
+      if (extra + blocks > extra_substreams.size()) {
+        extra_substreams.resize(2 * (extra + blocks));
+        extra_indices.resize(2 * (extra + blocks));
+      }
+      for (std::uint32_t k = 1; k <= blocks; ++k, ++extra) {
+        extra_substreams[extra] = chunk[j];
+        extra_indices[extra] = k;
+      }
+    }
+    const std::size_t words = 4 * (count + extra);
+    if (extra == 0) return words;
+    if (extra > extra_blocks.size()) extra_blocks.resize(extra_substreams.size());
+    Rng::blocks_at(seed, run, year, stream, extra_substreams.data(), extra_indices.data(), extra,
+                   extra_blocks.data());
+    return words;
+  }
+  //! Block k of chunk cell j's stream (k > 0 only for cells make_extra_blocks saw).
+  const Rng::Block& block(std::size_t j, std::int32_t k) const {
+    return k == 0 ? first_blocks[j]
+                  : extra_blocks[extra_first[j] + static_cast<std::uint32_t>(k - 1)];
+  }
   //! Children by age band before the first year's net flow: a positive net flow adds
   //! rho x this many children a year (an additive inflow), not rho x the growing stock.
   std::array<double, N_AGE_BANDS> inflow_base{};
@@ -136,7 +213,18 @@ DemandSimulator::DemandSimulator(const models::ModelParameters& params, DemandLe
       }
   for (int c = 0; c < N_STATE_CELLS; ++c)
     if (params_.initial[c] > 0) initial_cells_.push_back(static_cast<std::uint32_t>(c));
-  if (townships() > 1) township_choice_ = DiscreteDistribution(params_.township_shares);
+  if (townships() > 1) {
+    // Township k's words end at the cumulative share of townships 0..k (the last at 2^32).
+    double sum = 0, total = 0;
+    for (const double share : params_.township_shares) total += share;
+    for (int t = 0; t + 1 < townships(); ++t)
+      township_bounds_.push_back(
+          detail::word_threshold((sum += params_.township_shares[t]) / total));
+  }
+  leaver_levered_.assign(static_cast<std::size_t>(horizon_ + 1), false);
+  for (int s = 1; s <= horizon_; ++s)
+    leaver_levered_[s] = std::any_of(levers_.leaver[s].begin(), levers_.leaver[s].end(),
+                                     [](double m) { return m != 1.0; });
 
   // Where joiners go (need x placement x township) by step and age does not depend on the
   // run: weigh it by the levers once.
@@ -277,7 +365,13 @@ void DemandSimulator::initial_state(std::uint32_t run, Buffers& b) const {
       Rng rng(seed_, run, year, Stream::Township, c, b.first_blocks[j]);
       if (n <= SPLIT_BY_INVERSION_PER_TOWNSHIP * nt) {
         std::fill(b.split.begin(), b.split.end(), 0);
-        for (std::int64_t child = 0; child < n; ++child) ++b.split[township_choice_(rng)];
+        // One word per child, its township the number of thresholds at or below the word.
+        for (std::int64_t child = 0; child < n; ++child) {
+          const std::uint64_t w = rng.next_u32();
+          int t = 0;
+          for (const std::uint64_t bound : township_bounds_) t += bound <= w;
+          ++b.split[t];
+        }
       } else {
         multinomial_rng(n, params_.township_shares.data(), nt, b.split.data(), rng);
       }
@@ -296,7 +390,11 @@ const TransitionRow& DemandSimulator::prepare_transition_row(std::uint32_t run, 
   const int r = age * N_PLACEMENTS + from;
   TransitionRow& moves = b.rows[r];
   std::array<double, N_PLACEMENTS> probs{};
-  draw_transition_row(run, age, from, probs);
+  if (age < MAX_AGE) {
+    draw_transition_row(run, age, from, probs);
+  } else {
+    probs[from] = 1;  // plans at 25 end: whoever does not leave ages out, in no row
+  }
   moves.stay = std::clamp(probs[from], 0.0, 1.0);
   moves.n_others = 0;
   for (int q = 0; q < N_PLACEMENTS; ++q)
@@ -305,11 +403,10 @@ const TransitionRow& DemandSimulator::prepare_transition_row(std::uint32_t run, 
                    [&](int x, int y) { return probs[x] > probs[y]; });
   double sum = 0;
   for (int j = 0; j < moves.n_others; ++j) moves.cumulative[j] = sum += probs[moves.other[j]];
-  for (int j = 0; j < moves.n_others; ++j) {
-    const double rest = sum - (j > 0 ? moves.cumulative[j - 1] : 0.0);
-    moves.conditional[j] = rest > 0 ? std::clamp(probs[moves.other[j]] / rest, 0.0, 1.0) : 1.0;
-  }
   if (moves.n_others == 0) moves.stay = 1;  // nowhere else to go
+  // The hazard as step_survivors computes it for a cell whose lever is 1 (x 1 is exact).
+  moves.p = std::min(MAX_HAZARD, b.rp.hazard[age] * params_.leave_relative_risk[from]);
+  moves.without = moves.thresholds(moves.p);
   b.row_ready[r] = true;
   return moves;
 }
@@ -317,85 +414,83 @@ const TransitionRow& DemandSimulator::prepare_transition_row(std::uint32_t run, 
 void DemandSimulator::step_survivors(std::uint32_t run, int step, Buffers& b,
                                      std::int32_t* row) const {
   const auto& mult = levers_.leaver[step];
+  const bool levered = leaver_levered_[step];
   const RunParameters& rp = b.rp;
   const std::uint32_t year = year_key(step);
   std::int64_t leavers = 0, aged_out = 0;
+  std::uint64_t words_read = 0;  // words read from blocks made in batches, for benchmarks
   for (std::size_t first = 0; first < b.active.size; first += CHUNK) {
     const std::size_t count = std::min(CHUNK, b.active.size - first);
     const std::uint32_t* chunk = b.active.begin() + first;
     Rng::first_blocks(seed_, run, year, Stream::Leavers, chunk, count, b.first_blocks.data());
+    const std::size_t words =
+        b.make_extra_blocks(seed_, run, year, Stream::Leavers, chunk, count, b.state);
+    if (b.movers.size() < words) b.movers.resize(2 * words);
+    // Where the chunk's children go, written without a branch and added to `next` after it:
+    // one entry per mover (its cell) and one per cell with stayers.
+    std::uint32_t* movers = b.movers.data();
+    std::size_t n_movers = 0, n_stayers = 0;
     for (std::size_t j = 0; j < count; ++j) {
       const std::uint32_t i = chunk[j];
       const std::int32_t n = b.state[i];
-      if (n == 0) continue;
-      b.state[i] = 0;  // leaves `state` all zero, ready to be the next step's `next`
+      if (n == 0) continue;  // emptied by net flow
+      b.state[i] = 0;        // leaves `state` all zero, ready to be the next step's `next`
+      words_read += static_cast<std::uint64_t>(n);
       const std::size_t block = i / N_STATE_CELLS * N_STATE_CELLS;
       const int c = static_cast<int>(i - block);
       const CellInfo& cell = cells_[c];
-      const double p = std::min(
-          0.999, rp.hazard[cell.age] * params_.leave_relative_risk[cell.placement] * mult[c]);
-      // One stream per cell for leaving and ageing together: its first block holds the two
-      // uniforms that settle a cell of one or two children.
-      Rng rng(seed_, run, year, Stream::Leavers, i, b.first_blocks[j]);
-      if (cell.age == MAX_AGE) {  // 1. leavers; plans of the survivors end at 25
-        const std::int64_t k = binomial_rng(n, p, rng);
-        leavers += k;
-        aged_out += n - k;
-        continue;
-      }
       const int r = cell.age * N_PLACEMENTS + cell.placement;
       const TransitionRow& moves =
           b.row_ready[r] ? b.rows[r] : prepare_transition_row(run, cell.age, cell.placement, b);
-      const std::size_t first_dest = i + AGE_STRIDE - cell.placement;
-      if (n <= CHILD_BY_CHILD) {
-        // 1 and 2 at once: each child's outcome (leaves, stays in the placement, or moves to
-        // placement other[k]) by inversion of one uniform over the product distribution
-        // p, (1 - p) stay, (1 - p) (1 - stay) cumulative[k] / total: an exact multinomial.
-        const double stay_below = moves.n_others == 0 ? 2.0 : p + (1 - p) * moves.stay;
-        std::int64_t left = 0, stayed = 0;
-        for (std::int32_t child = 0; child < n; ++child) {
-          const double u = rng.uniform();
-          left += u < p;
-          stayed += (u >= p) & (u < stay_below);
-          if (u < stay_below) continue;
-          const double total = moves.cumulative[moves.n_others - 1];
-          const double v = (u - stay_below) / (1 - stay_below) * total;
-          int k = 0;
-          while (k < moves.n_others - 1 && moves.cumulative[k] <= v) ++k;
-          b.add_next(first_dest + moves.other[k], 1);
+      // 1 and 2 at once, one word per child (ChildThresholds). Levers change the thresholds,
+      // never which word a child reads, so a lever moves only the children at its margin.
+      ChildThresholds levered_thresholds;
+      if (levered) {
+        const double p =
+            std::min(MAX_HAZARD,
+                     rp.hazard[cell.age] * params_.leave_relative_risk[cell.placement] * mult[c]);
+        levered_thresholds = moves.thresholds(p);
+      }
+      const ChildThresholds& t = levered ? levered_thresholds : moves.without;
+      const std::uint32_t first_dest = i + static_cast<std::uint32_t>(AGE_STRIDE - cell.placement);
+      std::int64_t left = 0, stayed = 0;
+      // Four words a round, the last round's spare words masked: a cell of up to four
+      // children (most of them) takes one round, from its stream's first block.
+      for (std::int32_t base = 0; base < n; base += 4) {
+        const Rng::Block& words4 = b.block(j, base / 4);
+        for (std::int32_t k = 0; k < 4; ++k) {
+          const bool child = base + k < n;
+          const std::int64_t w = words4.v[k];
+          left += child & (w < t.leave);
+          stayed += child & (w >= t.leave) & (w < t.stay);
         }
-        leavers += left;
-        if (stayed > 0) b.add_next(i + AGE_STRIDE, stayed);
-        continue;
       }
-      // 1. Leavers.
-      const std::int64_t k_left = binomial_rng(n, p, rng);
-      leavers += k_left;
-      const std::int64_t survivors = n - k_left;
-      if (survivors == 0) continue;
-      // 2. Ageing, with a move of placement.
-      const std::int64_t stayers = binomial_rng(survivors, moves.stay, rng);
-      if (stayers > 0) b.add_next(i + AGE_STRIDE, stayers);
-      std::int64_t movers = survivors - stayers;
-      if (movers == 0) continue;
-      if (movers <= MOVERS_BY_INVERSION) {
-        const double total = moves.cumulative[moves.n_others - 1];
-        for (; movers > 0; --movers) {
-          const double u = rng.uniform() * total;
-          int k = 0;
-          while (k < moves.n_others - 1 && moves.cumulative[k] <= u) ++k;
-          b.add_next(first_dest + moves.other[k], 1);
+      // Movers are few outside the phase transfers: find their placements only in a cell that
+      // has some (one branch per cell), still without a branch per child.
+      if (left + stayed < n) {
+        for (std::int32_t base = 0; base < n; base += 4) {
+          const Rng::Block& words4 = b.block(j, base / 4);
+          for (std::int32_t k = 0; k < 4; ++k) {
+            const std::int64_t w = words4.v[k];
+            int slot = 0;
+            for (int m = 0; m < N_PLACEMENTS - 1; ++m) slot += t.bounds[m] <= w;
+            movers[n_movers] = first_dest + static_cast<std::uint32_t>(moves.other[slot]);
+            n_movers += (base + k < n) & (w >= t.stay);
+          }
         }
-        continue;
       }
-      for (int k = 0; k < moves.n_others && movers > 0; ++k) {
-        const std::int64_t m = binomial_rng(movers, moves.conditional[k], rng);
-        if (m > 0) b.add_next(first_dest + moves.other[k], m);
-        movers -= m;
-      }
-      if (movers > 0) b.add_next(i + AGE_STRIDE, movers);  // rounding may leave a few: they stay
+      leavers += left;
+      // At 25 the stayers are the plans that end (the row there has nowhere to move).
+      const bool last_age = cell.age == MAX_AGE;
+      aged_out += last_age ? stayed : 0;
+      b.stayers[n_stayers] = {i + static_cast<std::uint32_t>(AGE_STRIDE),
+                              static_cast<std::int32_t>(stayed)};
+      n_stayers += (stayed > 0) & !last_age;
     }
+    for (std::size_t k = 0; k < n_stayers; ++k) b.add_next(b.stayers[k].cell, b.stayers[k].count);
+    for (std::size_t k = 0; k < n_movers; ++k) b.add_next(movers[k], 1);
   }
+  detail::words_drawn += words_read;
   row[layout_.flow(Flow::Leavers)] += static_cast<std::int32_t>(leavers);
   row[layout_.flow(Flow::AgedOut)] += static_cast<std::int32_t>(aged_out);
 }
@@ -426,7 +521,10 @@ void DemandSimulator::step_joiners(std::uint32_t run, int step, Buffers& b,
       // Each joiner's need, placement and township by inversion: n categorical draws are an
       // exact multinomial, and for tens of joiners far cheaper than conditional binomials
       // over 96 x townships categories.
-      for (std::int64_t j = 0; j < count; ++j) b.add_next(cell_of(choice(rng)), 1);
+      // One word each: the category at the word's uniform (a 2^-32 grid is far finer than
+      // any category's weight).
+      for (std::int64_t j = 0; j < count; ++j)
+        b.add_next(cell_of(choice.at(detail::word_uniform(rng.next_u32()))), 1);
       continue;
     }
     const int k = choice.size();

@@ -6,9 +6,10 @@
 // changing one lever leaves the draws of every other cell untouched (common random numbers).
 //
 // The annual step, from January y to January y+1, in this order:
-//   1. leavers      plans cease: binomial per cell, hazard by age x placement (x lever)
-//   2. ageing       survivors age one year and move placement: multinomial per cell over the
-//                   age's transition row; plans at age 25 end (aged out)
+//   1. leavers      plans cease: hazard by age x placement (x lever)
+//   2. ageing       survivors age one year and move placement over the age's transition
+//                   row; plans at age 25 end (aged out). 1 and 2 are one categorical draw per
+//                   child from one 32-bit word of its cell's stream: an exact multinomial
 //   3. joiners      new plans in calendar year y: Poisson per age around the trend, each joiner
 //                   given a need x placement and a township by inversion (an exact multinomial)
 //   4. net other    transfers in (Poisson) or extra leaving (binomial) by age band, as
@@ -132,7 +133,12 @@ class DemandSimulator {
   RollupLayout layout_;
   std::array<CellInfo, models::N_STATE_CELLS> cells_{};
   std::vector<std::uint32_t> initial_cells_;  //!< cells with children at the origin
-  DiscreteDistribution township_choice_;
+  //! Word thresholds between townships (cumulative township shares): a child of the origin
+  //! split with word w goes to the township counting the thresholds <= w.
+  std::vector<std::uint64_t> township_bounds_;
+  //! By step: whether any leaver lever differs from 1 (otherwise each transition row's
+  //! thresholds serve every cell of it).
+  std::vector<bool> leaver_levered_;
   //! Where a joiner goes, by step and age (index step * N_AGES + age): need x placement x
   //! township with the levers applied, as an index into joiner_choices_ (-1: nobody joins),
   //! and the need x placement weight that scales the joiner rate. Ages whose mix the levers

@@ -465,6 +465,17 @@ void Rng::first_blocks(std::uint64_t seed, std::uint32_t run, std::uint32_t year
   detail::philox_blocks += n;
 }
 
+void Rng::blocks_at(std::uint64_t seed, std::uint32_t run, std::uint32_t year, Stream stream,
+                    const std::uint32_t* substreams, const std::uint32_t* block_indices,
+                    std::size_t n, Block* out) {
+  const Rng layout(seed, run, year, stream);
+  constexpr std::size_t CHUNK = 96;
+  for (std::size_t first = 0; first < n; first += CHUNK)
+    philox_lanes(layout.key_, block_indices + first, substreams + first, layout.counter_.v[2],
+                 layout.counter_.v[3], std::min(CHUNK, n - first), out + first);
+  detail::philox_blocks += n;
+}
+
 namespace detail {
 
 // PTRS, step numbers as in Hörmann (1993), "The transformed rejection method for generating

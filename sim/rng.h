@@ -119,6 +119,14 @@ class Rng {
   static void first_blocks(std::uint64_t seed, std::uint32_t run, std::uint32_t year, Stream stream,
                            const std::uint32_t* substreams, std::size_t n, Block* out);
 
+  //! Block block_indices[i] of the stream (seed, run, year, stream, substreams[i]), i < n,
+  //! into out[i]: first_blocks for any blocks, so that code reading a few blocks of many
+  //! streams makes them all in vector lanes rather than stream by stream. Word w of a stream
+  //! is word w % 4 of its block w / 4, as next_u32() gives it.
+  static void blocks_at(std::uint64_t seed, std::uint32_t run, std::uint32_t year, Stream stream,
+                        const std::uint32_t* substreams, const std::uint32_t* block_indices,
+                        std::size_t n, Block* out);
+
   std::uint32_t next_u32() {
     if (position_ == available_) refill();
     return words_[position_++];
@@ -296,6 +304,22 @@ inline double first_uniform(const Rng::Block& first, int which = 0) {
   return static_cast<double>(bits) * 0x1.0p-53;
 }
 
+//! One 32-bit word as a uniform on (0, 1): the centre of its 2^-32 slot, (w + 1/2) 2^-32.
+//! For draws that need no finer grid than one word gives (a category among a few hundred).
+inline double word_uniform(std::uint32_t w) {
+  return (static_cast<double>(w) + 0.5) * 0x1.0p-32;
+}
+
+//! The threshold T in [0, 2^32] for which a word w < T has probability p (to within 2^-33):
+//! round(p 2^32), at least 1 for any p > 0, so that no positive probability is lost to
+//! rounding. Draws of one word per Bernoulli trial compare the word with T.
+inline std::uint64_t word_threshold(double p) {
+  if (!(p > 0)) return 0;
+  if (p >= 1) return std::uint64_t{1} << 32;
+  const auto t = static_cast<std::uint64_t>(p * 0x1.0p32 + 0.5);
+  return t == 0 ? 1 : t;
+}
+
 }  // namespace detail
 
 //! Normal(mu, sigma), sigma >= 0 (sigma = 0 returns mu and draws nothing: uncertainty off), by the
@@ -378,8 +402,11 @@ class DiscreteDistribution {
   explicit DiscreteDistribution(std::span<const double> weights);
 
   //! One category; consumes one uniform (two words).
-  int operator()(Rng& rng) const {
-    const double v = rng.uniform();
+  int operator()(Rng& rng) const { return at(rng.uniform()); }
+
+  //! The category at v in (0, 1) of the cumulative distribution (inversion): what
+  //! operator() returns when its uniform is v.
+  int at(double v) const {
     const double u = v * total_;
     int i = guide_[static_cast<std::size_t>(v * static_cast<double>(guide_.size()))];
     // The guide entry is the answer or a little below it; the backward step only guards

@@ -257,6 +257,44 @@ TEST(DemandSimulator, PlacementShiftMovesJoiners) {
   }
 }
 
+TEST(DemandSimulator, LeaversAndMoversAreBinomialInSmallAndLargeCells) {
+  // One cell of n children at age 10 (ASD, mainstream), one township, nothing joining or
+  // flowing: year 1's leavers are Binomial(n, p) and its movers Binomial(n, (1 - p) (1 - s)),
+  // over the run's drawn p ~ Beta(2000, 8000) and s ~ Beta(200, 3.5). n = 3 takes its words
+  // from its stream's first block; n = 60 also from later blocks, made in a batch.
+  constexpr int AGE = 10, RUNS = 20000;
+  const int cell =
+      cell_index(AGE, static_cast<int>(Need::ASD), static_cast<int>(Placement::Mainstream));
+  for (const int n : {3, 60}) {
+    models::ModelParameters p = synthetic(false, true, false);
+    p.initial.assign(N_STATE_CELLS, 0);
+    p.initial[cell] = n;
+    p.townships = {"Whole"};
+    p.township_shares = {1.0};
+    p.leave_alpha[AGE] = 2000;
+    p.leave_beta[AGE] = 8000;
+    const DemandSimulator sim(p, DemandLevers::none(1), 1, 99);
+    const RunResults r = run_monte_carlo(sim, RUNS, 2);
+    const auto& L = r.layout;
+    double left = 0, left2 = 0, moved = 0;
+    for (int run = 0; run < RUNS; ++run) {
+      const double k = r.row(run, 1)[L.flow(Flow::Leavers)];
+      const double stayed = r.row(run, 1)[L.placement(static_cast<int>(Placement::Mainstream))];
+      left += k;
+      left2 += k * k;
+      moved += n - k - stayed;
+    }
+    const double mean = left / RUNS, var = left2 / RUNS - mean * mean;
+    // Beta(2000, 8000): mean 0.2, variance 1.6e-5, which adds n^2 x 1.6e-5 to n p q.
+    const double p_mean = 0.2, expected_var = n * p_mean * (1 - p_mean) + n * n * 1.6e-5;
+    EXPECT_NEAR(mean, n * p_mean, 4 * std::sqrt(expected_var / RUNS)) << "n = " << n;
+    EXPECT_NEAR(var / expected_var, 1.0, 0.1) << "n = " << n;
+    const double move_p = (1 - p_mean) * 3.5 / 203.5;
+    // Movers' variance is at most n q (1 + n Var(s) / q), Var(s) = 8.2e-5: bounded by 2x n q.
+    EXPECT_NEAR(moved / RUNS, n * move_p, 4 * std::sqrt(2 * n * move_p / RUNS)) << "n = " << n;
+  }
+}
+
 TEST(DemandSimulator, DrawnParametersFollowTheirDistributions) {
   const auto p = synthetic();
   const DemandSimulator sim(p, DemandLevers::none(10), 10, 77);

@@ -165,18 +165,47 @@ TEST(Rng, FirstBlocksStartEachSubstreamsStream) {
   for (PhiloxPath path : {PhiloxPath::Best, PhiloxPath::Avx2, PhiloxPath::Scalar}) {
     detail::philox_path = path;
     for (std::size_t n : {1, 7, 8, 9, 15, 16, 17, 23, 24, 25, 31, 33, 47, 48, 49, 60, 97, 200}) {
-    std::vector<std::uint32_t> substreams(n);
-    for (std::size_t i = 0; i < n; ++i) substreams[i] = static_cast<std::uint32_t>(i * 37 + 5);
-    std::vector<Rng::Block> blocks(n);
-    Rng::first_blocks(SEED, 4, 2027, Stream::Transitions, substreams.data(), n, blocks.data());
-    for (std::size_t i = 0; i < n; ++i) {
-      const Rng fresh(SEED, 4, 2027, Stream::Transitions, substreams[i]);
-      const Rng given(SEED, 4, 2027, Stream::Transitions, substreams[i], blocks[i]);
-      EXPECT_EQ(given.draws(), 0u);
-      ASSERT_EQ(words(given, 40), words(fresh, 40))
-          << n << " substreams, number " << i << ", path " << static_cast<int>(path);
+      std::vector<std::uint32_t> substreams(n);
+      for (std::size_t i = 0; i < n; ++i) substreams[i] = static_cast<std::uint32_t>(i * 37 + 5);
+      std::vector<Rng::Block> blocks(n);
+      Rng::first_blocks(SEED, 4, 2027, Stream::Transitions, substreams.data(), n, blocks.data());
+      for (std::size_t i = 0; i < n; ++i) {
+        const Rng fresh(SEED, 4, 2027, Stream::Transitions, substreams[i]);
+        const Rng given(SEED, 4, 2027, Stream::Transitions, substreams[i], blocks[i]);
+        EXPECT_EQ(given.draws(), 0u);
+        ASSERT_EQ(words(given, 40), words(fresh, 40))
+            << n << " substreams, number " << i << ", path " << static_cast<int>(path);
+      }
     }
   }
+  detail::philox_path = PhiloxPath::Best;
+}
+
+// Any blocks of many streams at once give the words those streams' generators give there,
+// on every vector path.
+TEST(Rng, BlocksAtAreTheStreamsWords) {
+  using detail::PhiloxPath;
+  for (PhiloxPath path : {PhiloxPath::Best, PhiloxPath::Avx2, PhiloxPath::Scalar}) {
+    detail::philox_path = path;
+    for (std::size_t n : {1, 9, 17, 33, 49, 130}) {
+      std::vector<std::uint32_t> substreams(n), indices(n);
+      for (std::size_t i = 0; i < n; ++i) {
+        substreams[i] = static_cast<std::uint32_t>(i * 11 + 2);
+        indices[i] = static_cast<std::uint32_t>((i * 7) % 13);
+      }
+      std::vector<Rng::Block> blocks(n);
+      Rng::blocks_at(SEED, 6, 2031, Stream::Leavers, substreams.data(), indices.data(), n,
+                     blocks.data());
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::vector<std::uint32_t> stream =
+            words(Rng(SEED, 6, 2031, Stream::Leavers, substreams[i]),
+                  static_cast<int>(4 * (indices[i] + 1)));
+        for (int w = 0; w < 4; ++w)
+          ASSERT_EQ(blocks[i].v[w], stream[4 * indices[i] + w])
+              << n << " streams, number " << i << ", word " << w << ", path "
+              << static_cast<int>(path);
+      }
+    }
   }
   detail::philox_path = PhiloxPath::Best;
 }
