@@ -33,6 +33,13 @@ constexpr std::int64_t SPLIT_BY_INVERSION_PER_TOWNSHIP = 8;
 //! only its stream's first block; the blocks of larger cells are made in batches too.
 constexpr std::int32_t SMALL_CELL = 4;
 
+//! Cells of more than this many children (LA-level forecasts of large LAs) draw binomials
+//! instead: a word per child costs more there than a few draws per cell.
+constexpr std::int32_t LARGE_CELL = 24;
+
+//! Up to this many movers out of a large cell draw their destinations one by one.
+constexpr std::int64_t MOVERS_BY_INVERSION = 16;
+
 //! No ceasing probability reaches 1: a lever can raise the hazard that far only in error.
 constexpr double MAX_HAZARD = 0.999;
 
@@ -65,6 +72,7 @@ struct TransitionRow {
   int n_others = 0;                                //!< other placements with positive probability
   std::array<std::int32_t, N_PLACEMENTS> other{};  //!< their placements, most likely first
   std::array<double, N_PLACEMENTS> cumulative{};   //!< running sums of their probabilities
+  std::array<double, N_PLACEMENTS> conditional{};  //!< P(other j | not others before j)
   double p = 0;             //!< the run's ceasing probability for the row, without levers
   ChildThresholds without;  //!< thresholds at p (for steps without a leaver lever)
 
@@ -133,7 +141,7 @@ struct SimulationWorkspace::Buffers {
     for (std::size_t j = 0; j < count; ++j) {
       const std::int32_t n = counts[chunk[j]];
       extra_first[j] = static_cast<std::uint32_t>(extra);
-      if (n <= SMALL_CELL) continue;
+      if (n <= SMALL_CELL || n > LARGE_CELL) continue;
       const auto blocks = static_cast<std::uint32_t>((n - 1) / 4);  // words 4 .. n - 1
       if (extra + blocks > extra_substreams.size()) {
         extra_substreams.resize(2 * (extra + blocks));
@@ -403,6 +411,10 @@ const TransitionRow& DemandSimulator::prepare_transition_row(std::uint32_t run, 
                    [&](int x, int y) { return probs[x] > probs[y]; });
   double sum = 0;
   for (int j = 0; j < moves.n_others; ++j) moves.cumulative[j] = sum += probs[moves.other[j]];
+  for (int j = 0; j < moves.n_others; ++j) {
+    const double rest = sum - (j > 0 ? moves.cumulative[j - 1] : 0.0);
+    moves.conditional[j] = rest > 0 ? std::clamp(probs[moves.other[j]] / rest, 0.0, 1.0) : 1.0;
+  }
   if (moves.n_others == 0) moves.stay = 1;  // nowhere else to go
   // The hazard as step_survivors computes it for a cell whose lever is 1 (x 1 is exact).
   moves.p = std::min(MAX_HAZARD, b.rp.hazard[age] * params_.leave_relative_risk[from]);
@@ -452,6 +464,16 @@ void DemandSimulator::step_survivors(std::uint32_t run, int step, Buffers& b,
         levered_thresholds = moves.thresholds(p);
       }
       const ChildThresholds& t = levered ? levered_thresholds : moves.without;
+      if (n > LARGE_CELL) [[unlikely]] {
+        const double p =
+            levered
+                ? std::min(MAX_HAZARD, rp.hazard[cell.age] *
+                                           params_.leave_relative_risk[cell.placement] * mult[c])
+                : moves.p;
+        Rng rng(seed_, run, year, Stream::Leavers, i, b.first_blocks[j]);
+        settle_large_cell(i, n, p, cell.age == MAX_AGE, moves, rng, b, leavers, aged_out);
+        continue;
+      }
       const std::uint32_t first_dest = i + static_cast<std::uint32_t>(AGE_STRIDE - cell.placement);
       std::int64_t left = 0, stayed = 0;
       // Four words a round, the last round's spare words masked: a cell of up to four
@@ -493,6 +515,45 @@ void DemandSimulator::step_survivors(std::uint32_t run, int step, Buffers& b,
   detail::words_drawn += words_read;
   row[layout_.flow(Flow::Leavers)] += static_cast<std::int32_t>(leavers);
   row[layout_.flow(Flow::AgedOut)] += static_cast<std::int32_t>(aged_out);
+}
+
+void DemandSimulator::settle_large_cell(std::size_t i, std::int32_t n, double p, bool last_age,
+                                        const TransitionRow& moves, Rng& rng, Buffers& b,
+                                        std::int64_t& leavers, std::int64_t& aged_out) const {
+  // 1. Leavers, Binomial(n, p); at 25 every survivor's plan ends.
+  const std::int64_t k_left = binomial_rng(n, p, rng);
+  leavers += k_left;
+  const std::int64_t survivors = n - k_left;
+  if (last_age) {
+    aged_out += survivors;
+    return;
+  }
+  if (survivors == 0) return;
+  // 2. Ageing: Binomial(survivors, P(stay)) stay; the movers' destinations by inversion, one
+  // uniform each over the other placements sorted by falling probability, or for many movers
+  // by conditional binomials in the same order.
+  const std::int64_t stayers = binomial_rng(survivors, moves.stay, rng);
+  if (stayers > 0) b.add_next(i + AGE_STRIDE, stayers);
+  std::int64_t movers = survivors - stayers;
+  if (movers == 0) return;
+  const std::size_t first_dest =
+      i + AGE_STRIDE - static_cast<std::size_t>(cells_[i % N_STATE_CELLS].placement);
+  if (movers <= MOVERS_BY_INVERSION) {
+    const double total = moves.cumulative[moves.n_others - 1];
+    for (; movers > 0; --movers) {
+      const double u = rng.uniform() * total;
+      int k = 0;
+      while (k < moves.n_others - 1 && moves.cumulative[k] <= u) ++k;
+      b.add_next(first_dest + static_cast<std::size_t>(moves.other[k]), 1);
+    }
+    return;
+  }
+  for (int k = 0; k < moves.n_others && movers > 0; ++k) {
+    const std::int64_t m = binomial_rng(movers, moves.conditional[k], rng);
+    if (m > 0) b.add_next(first_dest + static_cast<std::size_t>(moves.other[k]), m);
+    movers -= m;
+  }
+  if (movers > 0) b.add_next(i + AGE_STRIDE, movers);  // rounding may leave a few: they stay
 }
 
 void DemandSimulator::step_joiners(std::uint32_t run, int step, Buffers& b,

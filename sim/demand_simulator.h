@@ -119,6 +119,10 @@ class DemandSimulator {
   const detail::TransitionRow& prepare_transition_row(std::uint32_t run, int age, int from,
                                                       Buffers& b) const;
   void step_survivors(std::uint32_t run, int step, Buffers& b, std::int32_t* row) const;
+  //! Leaving and ageing of a cell of more than LARGE_CELL children, by binomials.
+  void settle_large_cell(std::size_t i, std::int32_t n, double p, bool last_age,
+                         const detail::TransitionRow& moves, Rng& rng, Buffers& b,
+                         std::int64_t& leavers, std::int64_t& aged_out) const;
   void step_joiners(std::uint32_t run, int step, Buffers& b, std::int32_t* row) const;
   void step_net_flow_and_roll_up(std::uint32_t run, int step, Buffers& b, std::int32_t* row) const;
   void roll_up_cell(std::size_t i, std::int32_t n, std::int32_t* row) const;

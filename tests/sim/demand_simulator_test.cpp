@@ -260,12 +260,13 @@ TEST(DemandSimulator, PlacementShiftMovesJoiners) {
 TEST(DemandSimulator, LeaversAndMoversAreBinomialInSmallAndLargeCells) {
   // One cell of n children at age 10 (ASD, mainstream), one township, nothing joining or
   // flowing: year 1's leavers are Binomial(n, p) and its movers Binomial(n, (1 - p) (1 - s)),
-  // over the run's drawn p ~ Beta(2000, 8000) and s ~ Beta(200, 3.5). n = 3 takes its words
-  // from its stream's first block; n = 60 also from later blocks, made in a batch.
+  // over the run's drawn p ~ Beta(2000, 8000) and s ~ Beta(200, 3.5). The three sizes
+  // take the three paths: n = 3 one word per child from the stream's first block, n = 12 also
+  // from later blocks made in a batch, n = 60 (a large cell) binomials.
   constexpr int AGE = 10, RUNS = 20000;
   const int cell =
       cell_index(AGE, static_cast<int>(Need::ASD), static_cast<int>(Placement::Mainstream));
-  for (const int n : {3, 60}) {
+  for (const int n : {3, 12, 60}) {
     models::ModelParameters p = synthetic(false, true, false);
     p.initial.assign(N_STATE_CELLS, 0);
     p.initial[cell] = n;
