@@ -24,8 +24,8 @@ constexpr std::uint32_t SUB_TRANSITION_ROW = 1u << 8;
 constexpr std::size_t AGE_STRIDE = N_NEEDS * N_PLACEMENTS;
 
 //! Above this many joiners at one age (or children in one cell at the origin, per township)
-//! conditional binomials beat one uniform per child; below it, inversion is cheaper.
-constexpr std::int64_t JOINERS_BY_INVERSION = 4096;
+//! conditional binomials beat one draw per child; below it, a word each is cheaper.
+constexpr std::int64_t JOINERS_BY_ALIAS = 4096;
 constexpr std::int64_t SPLIT_BY_INVERSION_PER_TOWNSHIP = 8;
 
 //! Every child's leaving and ageing is settled by one 32-bit word of its cell's stream, four
@@ -229,6 +229,9 @@ DemandSimulator::DemandSimulator(const models::ModelParameters& params, DemandLe
       township_bounds_.push_back(
           detail::word_threshold((sum += params_.township_shares[t]) / total));
   }
+  for (int t = 0; t < townships(); ++t)
+    for (int k = 0; k < JOINER_CATEGORIES; ++k)
+      joiner_offsets_.push_back(static_cast<std::uint32_t>(t * N_STATE_CELLS + k));
   leaver_levered_.assign(static_cast<std::size_t>(horizon_ + 1), false);
   for (int s = 1; s <= horizon_; ++s)
     leaver_levered_[s] = std::any_of(levers_.leaver[s].begin(), levers_.leaver[s].end(),
@@ -272,6 +275,7 @@ DemandSimulator::DemandSimulator(const models::ModelParameters& params, DemandLe
               weights[k] * (nt > 1 ? params_.township_shares[t] : 1.0);
       joiner_choice_index_[at] = static_cast<int>(joiner_choices_.size());
       joiner_choices_.emplace_back(joint);
+      joiner_tables_.emplace_back(joint);
       last_weights[a] = weights;
     }
 }
@@ -578,14 +582,13 @@ void DemandSimulator::step_joiners(std::uint32_t run, int step, Buffers& b,
       return t * N_STATE_CELLS + age_first + static_cast<std::size_t>(category % JOINER_CATEGORIES);
     };
     Rng rng(seed_, run, year, Stream::JoinerNeed, static_cast<std::uint32_t>(a));
-    if (count <= JOINERS_BY_INVERSION) {
-      // Each joiner's need, placement and township by inversion: n categorical draws are an
-      // exact multinomial, and for tens of joiners far cheaper than conditional binomials
-      // over 96 x townships categories.
-      // One word each: the category at the word's uniform (a 2^-32 grid is far finer than
-      // any category's weight).
+    if (count <= JOINERS_BY_ALIAS) {
+      // Each joiner's need, placement and township from one word by the alias table: n
+      // categorical draws are an exact multinomial, and for up to thousands of joiners far
+      // cheaper than conditional binomials over 96 x townships categories.
+      const AliasTable& table = joiner_tables_[joiner_choice_index_[at]];
       for (std::int64_t j = 0; j < count; ++j)
-        b.add_next(cell_of(choice.at(detail::word_uniform(rng.next_u32()))), 1);
+        b.add_next(age_first + joiner_offsets_[table.at(rng.next_u32())], 1);
       continue;
     }
     const int k = choice.size();

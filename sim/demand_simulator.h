@@ -150,6 +150,9 @@ class DemandSimulator {
   std::vector<int> joiner_choice_index_;
   std::vector<double> joiner_weight_;
   std::vector<DiscreteDistribution> joiner_choices_;
+  std::vector<AliasTable> joiner_tables_;  //!< the same distributions, for one word a joiner
+  //! Category t x 96 + need x 8 + placement's cell, less the age's first cell.
+  std::vector<std::uint32_t> joiner_offsets_;
 };
 
 }  // namespace sendcast::sim

@@ -609,6 +609,59 @@ DiscreteDistribution::DiscreteDistribution(std::span<const double> weights)
   }
 }
 
+AliasTable::AliasTable(std::span<const double> weights) : size_(weights.size()) {
+  if (weights.empty()) detail::throw_invalid("AliasTable", "weights.size()", 0, "at least 1");
+  double total = 0;
+  for (const double w : weights) {
+    if (!(w >= 0 && std::isfinite(w))) [[unlikely]]
+      detail::throw_invalid("AliasTable", "weight", w, "a finite number >= 0");
+    total += w;
+  }
+  if (!(total > 0 && std::isfinite(total))) [[unlikely]]
+    detail::throw_invalid("AliasTable", "sum of weights", total, "a positive number");
+  // Vose: scale to mean 1, then fill each column below 1 from one above it. Worklists in
+  // index order, so the table (and every draw) is the same on every machine.
+  const int k = static_cast<int>(weights.size());
+  std::vector<double> scaled(weights.size());
+  std::vector<int> small, large;
+  int heaviest = 0;
+  for (int i = 0; i < k; ++i) {
+    scaled[i] = weights[i] * static_cast<double>(k) / total;
+    (scaled[i] < 1 ? small : large).push_back(i);
+    if (weights[i] > weights[heaviest]) heaviest = i;
+  }
+  columns_.resize(weights.size());
+  const auto keep_of = [](double p) {
+    return static_cast<std::uint32_t>(std::min(std::round(p * 0x1.0p32), 0x1.0p32 - 1));
+  };
+  while (!small.empty() && !large.empty()) {
+    const int s = small.back(), l = large.back();
+    small.pop_back();
+    columns_[s] = {keep_of(scaled[s]), s, l};
+    scaled[l] -= 1 - scaled[s];
+    if (scaled[l] < 1) {
+      large.pop_back();
+      small.push_back(l);
+    }
+  }
+  // What rounding leaves is full (its own category always), unless it has no weight at all:
+  // then its column goes to the heaviest category, so that a zero weight is never drawn.
+  for (const auto* rest : {&small, &large})
+    for (const int i : *rest)
+      columns_[i] = weights[i] > 0 ? Column{0xFFFFFFFFu, i, i} : Column{0, i, heaviest};
+}
+
+double AliasTable::probability(int i) const {
+  double mass = 0;
+  for (const Column& c : columns_) {
+    const double own = static_cast<double>(c.keep) * 0x1.0p-32;
+    // keep = 2^32 - 1 with alias = self stands for a full column
+    if (c.self == i) mass += c.alias == c.self ? 1.0 : own;
+    if (c.alias == i && c.alias != c.self) mass += 1 - own;
+  }
+  return mass / static_cast<double>(size_);
+}
+
 namespace {
 
 //! Checks probs[0..k) is a simplex; returns its sum and sets `last` to the last category

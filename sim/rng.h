@@ -304,12 +304,6 @@ inline double first_uniform(const Rng::Block& first, int which = 0) {
   return static_cast<double>(bits) * 0x1.0p-53;
 }
 
-//! One 32-bit word as a uniform on (0, 1): the centre of its 2^-32 slot, (w + 1/2) 2^-32.
-//! For draws that need no finer grid than one word gives (a category among a few hundred).
-inline double word_uniform(std::uint32_t w) {
-  return (static_cast<double>(w) + 0.5) * 0x1.0p-32;
-}
-
 //! The threshold T in [0, 2^32] for which a word w < T has probability p (to within 2^-33):
 //! round(p 2^32), at least 1 for any p > 0, so that no positive probability is lost to
 //! rounding. Draws of one word per Bernoulli trial compare the word with T.
@@ -428,6 +422,39 @@ class DiscreteDistribution {
   std::vector<int> guide_;          //!< guide_[j]: first i with cumulative_[i] > total j / m
   double total_ = 0;
   int last_ = 0;  //!< last category with positive weight
+};
+
+//! A discrete distribution on {0, ..., k-1} with weights proportional to w[i] >= 0, sampled
+//! by Walker's alias method (Vose 1991, "A linear algorithm for generating random numbers
+//! with a given distribution") from one 32-bit word: its product with k gives the column (the
+//! high half) and the coin (the low half), and the draw is the column or its alias, without a
+//! branch or a search. Probabilities are exact to 2^-32 per column. For many draws from one
+//! fixed distribution (the joiners' need x placement x township).
+class AliasTable {
+ public:
+  AliasTable() = default;
+  //! Weights must be finite and >= 0 with a positive sum.
+  explicit AliasTable(std::span<const double> weights);
+
+  //! The category word w gives.
+  int at(std::uint32_t w) const {
+    const std::uint64_t x = static_cast<std::uint64_t>(w) * size_;
+    const Column column = columns_[x >> 32];
+    return static_cast<std::uint32_t>(x) < column.keep ? column.self : column.alias;
+  }
+
+  int size() const { return static_cast<int>(size_); }
+  //! The probability of category i that the table gives (for tests).
+  double probability(int i) const;
+
+ private:
+  struct Column {
+    std::uint32_t keep = 0;  //!< coins below this keep the column's own category
+    std::int32_t self = 0;   //!< the column's category
+    std::int32_t alias = 0;  //!< the other category of the column
+  };
+  std::vector<Column> columns_;
+  std::uint64_t size_ = 0;
 };
 
 //! Negative binomial with the given mean >= 0 and dispersion (size) r, variance

@@ -576,6 +576,59 @@ TEST(Samplers, DiscreteDistributionNeedsPositiveWeights) {
   EXPECT_THROW(DiscreteDistribution(std::vector<double>{1.0, nan}), std::invalid_argument);
 }
 
+TEST(Samplers, AliasTableGivesItsWeights) {
+  // The table's probabilities are the weights' to within 2^-32 per column, with zero weights
+  // exactly zero; draws from Philox words fit them.
+  const std::vector<double> weights = {0.0, 3.0, 0.5, 0.0, 1.5, 0.01, 2.0, 0.0};
+  const AliasTable table(weights);
+  EXPECT_EQ(table.size(), 8);
+  for (int i = 0; i < 8; ++i) {
+    if (weights[i] == 0) {
+      EXPECT_EQ(table.probability(i), 0.0) << "category " << i;
+    } else {
+      EXPECT_NEAR(table.probability(i), weights[i] / 7.01, 8 * 0x1.0p-32) << "category " << i;
+    }
+  }
+  Rng rng(SEED, 0, 2025, Stream::JoinerNeed);
+  std::vector<std::int64_t> counts(weights.size(), 0);
+  for (int i = 0; i < DRAWS; ++i) ++counts[table.at(rng.next_u32())];
+  for (int i : {0, 3, 7}) EXPECT_EQ(counts[i], 0) << "category " << i;
+  expect_categories_fit(counts, weights);
+  // The extreme words fall in the first and last columns.
+  EXPECT_GE(table.at(0), 0);
+  EXPECT_LT(table.at(0xFFFFFFFFu), 8);
+}
+
+TEST(Samplers, AliasTableFitsManyCategories) {
+  // 480 categories (need x placement x five townships), some empty, widely spread weights.
+  std::vector<double> weights(480);
+  Rng weight_rng(SEED, 1, 2025, Stream::Parameters);
+  double total = 0;
+  for (std::size_t k = 0; k < weights.size(); ++k)
+    total += weights[k] = k % 7 == 3 ? 0.0 : std::exp(3 * weight_rng.uniform());
+  const AliasTable table(weights);
+  double sum = 0;
+  for (int i = 0; i < 480; ++i) {
+    sum += table.probability(i);
+    ASSERT_NEAR(table.probability(i), weights[i] / total, 1e-9) << "category " << i;
+  }
+  EXPECT_NEAR(sum, 1.0, 1e-12);
+  Rng rng(SEED, 1, 2025, Stream::JoinerNeed);
+  std::vector<std::int64_t> counts(weights.size(), 0);
+  for (int i = 0; i < 2000000; ++i) ++counts[table.at(rng.next_u32())];
+  expect_categories_fit(counts, weights);
+}
+
+TEST(Samplers, AliasTableOfOneCategoryAndBadWeights) {
+  const AliasTable one(std::vector<double>{2.5});
+  for (std::uint32_t w : {0u, 1u, 0x80000000u, 0xFFFFFFFFu}) EXPECT_EQ(one.at(w), 0);
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  EXPECT_THROW(AliasTable(std::vector<double>{}), std::invalid_argument);
+  EXPECT_THROW(AliasTable(std::vector<double>{0.0, 0.0}), std::invalid_argument);
+  EXPECT_THROW(AliasTable(std::vector<double>{1.0, -0.5}), std::invalid_argument);
+  EXPECT_THROW(AliasTable(std::vector<double>{1.0, nan}), std::invalid_argument);
+}
+
 // ---------------------------------------------------------------------------------------
 // Error paths: programmer errors throw std::invalid_argument.
 
