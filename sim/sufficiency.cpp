@@ -114,20 +114,30 @@ class SufficiencyObserver final : public RunObserver {
   }
 
   //! Reads the matched groups' cells in the state's own order (township, age, need), which
-  //! is also the order of the keys. Every key is written, without branches: which cells hold
-  //! children is random, so skipping empty ones cost more in mispredicted branches than the
-  //! writes it saved.
+  //! is also the order of the keys. Most (township, age, need) blocks hold no matched child:
+  //! only last year's keys are cleared, and an empty block is skipped with one test (a branch
+  //! per block, not per key: within a block the writes stay branch-free). Also starts each
+  //! key's new demand at its demand (reconcile() takes the tracked children off).
   void load_demand(const std::vector<std::int32_t>& state) {
+    for (int key : demand_keys_) demand_[key] = 0;
     int* keys = key_buffer_.data();
     int n = 0;
     const std::int32_t* cell = state.data();
-    for (int key = 0; key < n_keys_; key += N_MATCHED, cell += N_PLACEMENTS)
+    for (int key = 0; key < n_keys_; key += N_MATCHED, cell += N_PLACEMENTS) {
+      std::array<std::int32_t, N_MATCHED> count;
+      std::int32_t any = 0;
       for (int g = 0; g < N_MATCHED; ++g) {
-        const std::int32_t count = cell[static_cast<int>(MATCHED_PLACEMENTS[g])] & group_mask_[g];
-        demand_[key + g] = count > 0 ? count : 0;
-        keys[n] = key + g;
-        n += count > 0;
+        count[g] = cell[static_cast<int>(MATCHED_PLACEMENTS[g])] & group_mask_[g];
+        any |= count[g];
       }
+      if (any == 0) continue;
+      for (int g = 0; g < N_MATCHED; ++g) {
+        const std::int32_t children = count[g] > 0 ? count[g] : 0;
+        demand_[key + g] = new_demand_[key + g] = children;
+        keys[n] = key + g;
+        n += children > 0;
+      }
+    }
     demand_keys_ = std::span<const int>(keys, n);
   }
 
@@ -169,8 +179,8 @@ class SufficiencyObserver final : public RunObserver {
     erase_empty(placed_);
   }
 
+  //! New demand: load_demand() started each key at its demand; the tracked children are not new.
   void collect_new_demand() {
-    for (int key : demand_keys_) new_demand_[key] = demand_[key];
     for (const auto* list : {&unplaced_, &placed_})
       for (const Entry& e : *list) new_demand_[e.key] -= e.count;
   }
@@ -322,8 +332,7 @@ class SufficiencyObserver final : public RunObserver {
     const std::size_t poff = results_.provision_offset(run, year);
     for (std::size_t p = 0; p < occupied_.size(); ++p) {
       results_.occupied[poff + p] = occupied_[p];
-      results_.vacancies[poff + p] =
-          std::max(0, setup_.provisions[p].places[year] - occupied_[p]);
+      results_.vacancies[poff + p] = std::max(0, setup_.provisions[p].places[year] - occupied_[p]);
     }
     results_.diverted[static_cast<std::size_t>(run) * results_.years + year] = diverted;
   }
