@@ -61,6 +61,7 @@ class SufficiencyObserver final : public RunObserver {
         occupied_(setup_.provisions.size(), 0),
         spare_(setup_.provisions.size(), 0),
         sink_of_(setup_.provisions.size(), -1) {
+    for (const ProvisionPlan& p : setup_.provisions) age_max_.push_back(p.age_max);
     for (int g = 0; g < N_MATCHED; ++g) group_mask_[g] = model.matched(g) ? -1 : 0;
   }
 
@@ -70,14 +71,12 @@ class SufficiencyObserver final : public RunObserver {
     if (step == 0) {
       placed_.clear();
       unplaced_.clear();
-    } else {
-      age_entries();
     }
     if (setup_.overflow == OverflowMode::Awaiting) unplaced_.clear();  // matched again
+    if (step > 0) age_entries();
     load_demand(state);
     reconcile();
     release_over_capacity(step);
-    collect_new_demand();
     match(step);
     record(static_cast<int>(run), step);
   }
@@ -99,25 +98,28 @@ class SufficiencyObserver final : public RunObserver {
     std::int32_t count = 0;
   };
 
+  //! A year on: pupils older than their provision's range leave it, and plans end at 25. The
+  //! children who stay are counted by key as they go, for reconcile().
   void age_entries() {
-    for (Entry& e : placed_) {
-      const int age = age_of_key(e.key) + 1;
-      if (age > setup_.provisions[e.provision].age_max) e.count = 0;  // leaves the provision
-      e.key += AGE_STEP;
-    }
-    for (Entry& e : unplaced_) {
-      if (age_of_key(e.key) == MAX_AGE) e.count = 0;  // plans end at 25
-      e.key += AGE_STEP;
-    }
-    erase_empty(placed_);
-    erase_empty(unplaced_);
+    const auto age = [&](std::vector<Entry>& list, auto leaves) {
+      std::size_t kept = 0;
+      for (Entry e : list) {
+        if (leaves(e)) continue;
+        e.key += AGE_STEP;
+        tracked_[e.key] += e.count;
+        list[kept++] = e;
+      }
+      list.resize(kept);
+    };
+    age(unplaced_, [](const Entry& e) { return age_of_key(e.key) == MAX_AGE; });
+    age(placed_, [&](const Entry& e) { return age_of_key(e.key) + 1 > age_max_[e.provision]; });
   }
 
   //! Reads the matched groups' cells in the state's own order (township, age, need), which
   //! is also the order of the keys. Most (township, age, need) blocks hold no matched child:
   //! only last year's keys are cleared, and an empty block is skipped with one test (a branch
   //! per block, not per key: within a block the writes stay branch-free). Also starts each
-  //! key's new demand at its demand (reconcile() takes the tracked children off).
+  //! key's new demand at its demand.
   void load_demand(const std::vector<std::int32_t>& state) {
     for (int key : demand_keys_) demand_[key] = 0;
     int* keys = key_buffer_.data();
@@ -143,10 +145,10 @@ class SufficiencyObserver final : public RunObserver {
 
   //! Where fewer children are in a cell than were tracked (some left, moved placement or need),
   //! every tracked group keeps its share: floor of cumulative shares, overflow first, so the
-  //! kept total is exactly the cell's demand and no random number is drawn.
+  //! kept total is exactly the cell's demand and no random number is drawn. tracked_ comes
+  //! from age_entries(); afterwards occupied_ counts the pupils kept in each provision, and the
+  //! children still tracked are taken off new_demand_.
   void reconcile() {
-    for (const auto* list : {&unplaced_, &placed_})
-      for (const Entry& e : *list) tracked_[e.key] += e.count;
     auto trim = [&](Entry& e) {
       const std::int64_t total = tracked_[e.key], kept = demand_[e.key];
       if (total <= kept) return;
@@ -156,33 +158,40 @@ class SufficiencyObserver final : public RunObserver {
     };
     std::for_each(unplaced_.begin(), unplaced_.end(), trim);
     std::for_each(placed_.begin(), placed_.end(), trim);
-    for (const auto* list : {&unplaced_, &placed_})
-      for (const Entry& e : *list) tracked_[e.key] = cumulative_[e.key] = 0;  // sparse reset
-    erase_empty(placed_);
-    erase_empty(unplaced_);
+    std::fill(occupied_.begin(), occupied_.end(), 0);
+    const auto settle = [&](std::vector<Entry>& list, std::int32_t* occupied) {
+      std::size_t kept = 0;
+      for (const Entry& e : list) {
+        tracked_[e.key] = cumulative_[e.key] = 0;  // sparse reset
+        new_demand_[e.key] -= e.count;
+        if (occupied) occupied[e.provision] += e.count;
+        list[kept] = e;  // empty entries are dropped: overwritten by the next one kept
+        kept += e.count > 0;
+      }
+      list.resize(kept);
+    };
+    settle(unplaced_, nullptr);
+    settle(placed_, occupied_.data());
   }
 
   //! A provision with fewer places than pupils (it shrank or closed) releases the excess,
   //! newest pupils first; they are matched again like new demand.
   void release_over_capacity(int year) {
-    std::fill(occupied_.begin(), occupied_.end(), 0);
-    for (const Entry& e : placed_) occupied_[e.provision] += e.count;
-    for (std::size_t p = 0; p < occupied_.size(); ++p)
+    bool over = false;
+    for (std::size_t p = 0; p < occupied_.size(); ++p) {
       spare_[p] = setup_.provisions[p].places[year] - occupied_[p];  // < 0: over capacity
+      over = over || spare_[p] < 0;
+    }
+    if (!over) return;
     for (auto e = placed_.rbegin(); e != placed_.rend(); ++e) {
       std::int32_t& spare = spare_[e->provision];
       if (spare >= 0) continue;
       const std::int32_t released = std::min(e->count, -spare);
       e->count -= released;
       spare += released;
+      new_demand_[e->key] += released;
     }
     erase_empty(placed_);
-  }
-
-  //! New demand: load_demand() started each key at its demand; the tracked children are not new.
-  void collect_new_demand() {
-    for (const auto* list : {&unplaced_, &placed_})
-      for (const Entry& e : *list) new_demand_[e.key] -= e.count;
   }
 
   //! New demand grouped into sources: township x class (same provisions at the same fit).
@@ -349,6 +358,7 @@ class SufficiencyObserver final : public RunObserver {
   std::vector<Entry> placed_;                       //!< oldest first
   std::vector<Entry> unplaced_;
   std::vector<std::int32_t> occupied_, spare_;
+  std::vector<int> age_max_;  //!< of each provision
   std::vector<int> sink_of_, source_of_, arc_provision_, node_arc_begin_;
   std::vector<Source> sources_;
   std::vector<Cell> cells_, ordered_cells_;
