@@ -168,6 +168,33 @@ void order_statistics(std::span<const double> values, const Extremes& range,
   }
 }
 
+//! The common case of counts: integer values spanning at most BUCKETS values and no more than
+//! there are values. One pass counts each value at its offset from min; each rank is then read
+//! off the running count as min + offset (no gather, no nth_element). Every value is checked to
+//! be exactly min + its offset, so these are order_statistics()'s values bit for bit. False,
+//! with `out` unset, when one is not (a fraction, or -0, which min + 0 would turn into +0).
+bool integer_order_statistics(std::span<const double> values, const Extremes& range,
+                              std::span<const std::size_t> ranks, std::span<double> out) {
+  const double width = range.max - range.min;
+  if (!(width < static_cast<double>(BUCKETS)) || width > static_cast<double>(values.size()))
+    return false;
+  std::vector<std::size_t> counts(static_cast<std::size_t>(width) + 1, 0);
+  for (const double value : values) {
+    const double offset = value - range.min;
+    const auto i = static_cast<std::size_t>(offset);
+    if (range.min + static_cast<double>(i) != value || (value == 0 && std::signbit(value)))
+      return false;
+    ++counts[i];
+  }
+  std::size_t offset = 0;
+  std::size_t below = 0;  // values before `offset`
+  for (std::size_t i = 0; i < ranks.size(); ++i) {
+    while (below + counts[offset] <= ranks[i]) below += counts[offset++];
+    out[i] = range.min + static_cast<double>(offset);
+  }
+  return true;
+}
+
 //! Type 7 quantiles at `probs` of `values`, whose extremes are `range`.
 template <std::size_t K>
 std::array<double, K> select_quantiles(std::span<const double> values, const Extremes& range,
@@ -183,7 +210,8 @@ std::array<double, K> select_quantiles(std::span<const double> values, const Ext
   const std::span<const std::size_t> unique_ranks(ranks.begin(),
                                                   std::unique(ranks.begin(), ranks.end()));
   std::array<double, 2 * K> selected;
-  order_statistics(values, range, unique_ranks, selected, 0);
+  if (!integer_order_statistics(values, range, unique_ranks, selected))
+    order_statistics(values, range, unique_ranks, selected, 0);
   const auto value_at = [&](std::size_t rank) {
     return selected[static_cast<std::size_t>(
         std::lower_bound(unique_ranks.begin(), unique_ranks.end(), rank) - unique_ranks.begin())];

@@ -119,6 +119,34 @@ TEST(Summarise, SelectionAgreesWithFullSortOnAwkwardColumns) {
   for (const double p : SUMMARY_PROBS) EXPECT_EQ(quantile(extreme, p), sorted_type7(extreme, p));
 }
 
+TEST(Summarise, SmallIntegerRangesAgreeWithFullSort) {
+  // Counts over a narrow range are read off a count of each value; a fraction or a -0 among
+  // them sends the column back to the general selection. Every answer is the full sort's.
+  std::mt19937_64 engine(11);
+  const Eigen::Index runs = 3000;
+  Eigen::ArrayXXd per_run(runs, 6);
+  for (Eigen::Index r = 0; r < runs; ++r) {
+    const auto k = static_cast<double>(engine() % 31);
+    per_run(r, 0) = k;                              // children: 0 to 30
+    per_run(r, 1) = k - 15;                         // negative and positive
+    per_run(r, 2) = r == 5 ? 2.5 : k;               // one fraction
+    per_run(r, 3) = r == 7 ? -0.0 : k;              // one -0
+    per_run(r, 4) = 1e17 + 16 * std::floor(k / 4);  // large integers, 16 apart
+    per_run(r, 5) = r % 2 == 0 ? -1000 : 1e-20;     // 1e-20 + 1000 rounds to 1000
+  }
+  const std::vector<Summary> summaries = summarise(per_run);
+  for (Eigen::Index c = 0; c < per_run.cols(); ++c) {
+    const std::vector<double> column(per_run.col(c).begin(), per_run.col(c).end());
+    for (std::size_t k = 0; k < SUMMARY_PROBS.size(); ++k) {
+      const double q = summaries[static_cast<std::size_t>(c)].quantiles()[k];
+      const double expected = sorted_type7(column, SUMMARY_PROBS[k]);
+      EXPECT_EQ(q, expected) << "column " << c << " p " << SUMMARY_PROBS[k];
+    }
+  }
+  const std::vector<double> few = {3, 1, 2, 2, 0, 3, 1};  // a few values are counted too
+  for (const double p : SUMMARY_PROBS) EXPECT_EQ(quantile(few, p), sorted_type7(few, p));
+}
+
 TEST(Summarise, QuantilesDoNotDependOnRunOrder) {
   std::mt19937 engine(42);
   std::normal_distribution<double> normal(100, 15);
