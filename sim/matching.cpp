@@ -107,8 +107,8 @@ void solve_single_sink(const MatchingProblem& p, std::vector<int>& sink_begin,
 //! has places in all, every later arc is unneeded: if an optimum used one, some source of the
 //! arcs taken would have a child left unplaced (they cannot all be placed), who could take
 //! that place at no greater cost. When places are scarce this leaves a few arcs per sink.
-void needed_arcs(const MatchingProblem& p, std::vector<char>& needed,
-                 std::vector<int>& sink_begin, std::vector<MatchingArcKey>& order) {
+void needed_arcs(const MatchingProblem& p, std::vector<char>& needed, std::vector<int>& sink_begin,
+                 std::vector<MatchingArcKey>& order) {
   std::int64_t places = 0;
   for (auto c : p.capacity) places += c;
   sort_arcs(p, sink_begin, order);
@@ -158,7 +158,7 @@ struct Matcher::Graph {
   std::vector<std::int64_t> upper, cost, supply;
   std::vector<int> problem_arc;   //!< digraph arc of each problem arc
   std::vector<int> overflow_arc;  //!< digraph arc of each source's overflow
-  std::vector<int> best;           //!< solve_greedy's buffers, kept to save allocations
+  std::vector<int> best;          //!< solve_greedy's buffers, kept to save allocations
   std::vector<std::int64_t> load;
 
   void add_arc(int from, int to, std::int64_t capacity, std::int64_t unit_cost) {
@@ -303,11 +303,15 @@ void Matcher::solve_component(const MatchingProblem& problem, int begin, int end
   }
   reset_solution(sub, sub_solution_);
   cheapest_arcs(sub, graph_->best);
-  if (sub.capacity.size() == 1) {
-    solve_single_sink(sub, sink_begin_, order_, sub_solution_);
-  } else if (!solve_greedy(sub, graph_->best, graph_->load, sub_solution_)) {
-    solve_pruned(sub, sub_solution_);
-    solution.used_solver = true;
+  // With one sink that has room for everyone, the greedy check gives what solve_single_sink
+  // would (each source on its cheapest arc, the first on ties) without sorting the arcs.
+  if (!solve_greedy(sub, graph_->best, graph_->load, sub_solution_)) {
+    if (sub.capacity.size() == 1) {
+      solve_single_sink(sub, sink_begin_, order_, sub_solution_);
+    } else {
+      solve_pruned(sub, sub_solution_);
+      solution.used_solver = true;
+    }
   }
   for (std::size_t a = 0; a < sub.arcs.size(); ++a)
     solution.flow[sub_arcs_[a]] = sub_solution_.flow[a];
