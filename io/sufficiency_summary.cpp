@@ -52,9 +52,8 @@ Categories build_categories(int cells, const std::array<Level, N>& levels, Descr
     for (std::size_t l = 0; l < N; ++l) {
       const Level& k = levels[l];
       const std::string all(ALL);
-      Category cat{k.group ? full.group : all, k.phase ? full.phase : all,
-                   k.area ? full.area : all, k.township ? full.township : all,
-                   static_cast<int>(l)};
+      Category cat{k.group ? full.group : all, k.phase ? full.phase : all, k.area ? full.area : all,
+                   k.township ? full.township : all, static_cast<int>(l)};
       const std::string key = std::to_string(l) + "|" + cat.group + "|" + cat.phase + "|" +
                               cat.area + "|" + cat.township;
       auto [it, added] = index.try_emplace(key, static_cast<int>(c.list.size()));
@@ -83,15 +82,22 @@ Categories away_categories(const sim::SufficiencyLayout& layout,
   });
 }
 
-//! Per-run totals of one measure in one year, by category; `width` cells per run-year.
-Eigen::ArrayXXd by_category(const std::vector<std::int32_t>& values, int width, int runs,
-                            int years, const Categories& c, int year) {
-  Eigen::ArrayXXd out = Eigen::ArrayXXd::Zero(runs, static_cast<Eigen::Index>(c.list.size()));
+//! Per-run totals of one measure in one year, by category; `width` cells per run-year. A run's
+//! totals are summed in a small buffer and stored once each: summing in place would read and
+//! write each category's column, runs apart, once per cell.
+Eigen::ArrayXXd by_category(const std::vector<std::int32_t>& values, int width, int runs, int years,
+                            const Categories& c, int year) {
+  const auto n = static_cast<Eigen::Index>(c.list.size());
+  Eigen::ArrayXXd out(runs, n);
+  std::vector<double> totals(c.list.size());
   for (int run = 0; run < runs; ++run) {
-    const std::int32_t* row = values.data() + (static_cast<std::size_t>(run) * years + year) * width;
+    const std::int32_t* row =
+        values.data() + (static_cast<std::size_t>(run) * years + year) * width;
+    std::fill(totals.begin(), totals.end(), 0.0);
     for (int cell = 0; cell < width; ++cell)
       if (row[cell] != 0)
-        for (int category : c.of_cell[cell]) out(run, category) += row[cell];
+        for (int category : c.of_cell[cell]) totals[category] += row[cell];
+    for (Eigen::Index k = 0; k < n; ++k) out(run, k) = totals[k];
   }
   return out;
 }
@@ -157,7 +163,9 @@ class Summariser {
   }
 
  private:
-  int year_of(int y) const { return s_.first_year + y; }
+  int year_of(int y) const {
+    return s_.first_year + y;
+  }
 
   Eigen::ArrayXXd cells(const std::vector<std::int32_t>& values, int y) const {
     return by_category(values, r_.cells, r_.runs, r_.years, categories_, y);
