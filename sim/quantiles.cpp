@@ -178,18 +178,27 @@ bool integer_order_statistics(std::span<const double> values, const Extremes& ra
   const double width = range.max - range.min;
   if (!(width < static_cast<double>(BUCKETS)) || width > static_cast<double>(values.size()))
     return false;
-  std::vector<std::size_t> counts(static_cast<std::size_t>(width) + 1, 0);
-  for (const double value : values) {
-    const double offset = value - range.min;
-    const auto i = static_cast<std::size_t>(offset);
-    if (range.min + static_cast<double>(i) != value || (value == 0 && std::signbit(value)))
-      return false;
-    ++counts[i];
+  // Four interleaved counts per value, so that a run of equal values (zeros, mostly) does not
+  // wait on its own previous increment; the check is folded in and tested once at the end.
+  constexpr std::size_t WAYS = 4;
+  static_assert(WAYS == 4, "count() below adds four");
+  const auto n_values = static_cast<std::size_t>(width) + 1;
+  std::vector<std::size_t> counts(n_values * WAYS, 0);
+  bool exact = true;
+  for (std::size_t j = 0; j < values.size(); ++j) {
+    const double value = values[j];
+    const auto i = static_cast<std::int64_t>(value - range.min);  // 0 to width: value >= min
+    exact &= (range.min + static_cast<double>(i) == value) & !((value == 0) & std::signbit(value));
+    ++counts[static_cast<std::size_t>(i) * WAYS + j % WAYS];
   }
+  if (!exact) return false;
   std::size_t offset = 0;
   std::size_t below = 0;  // values before `offset`
+  const auto count = [&](std::size_t v) {
+    return counts[v * WAYS] + counts[v * WAYS + 1] + counts[v * WAYS + 2] + counts[v * WAYS + 3];
+  };
   for (std::size_t i = 0; i < ranks.size(); ++i) {
-    while (below + counts[offset] <= ranks[i]) below += counts[offset++];
+    while (below + count(offset) <= ranks[i]) below += count(offset++);
     out[i] = range.min + static_cast<double>(offset);
   }
   return true;
