@@ -61,7 +61,11 @@ class SufficiencyObserver final : public RunObserver {
         occupied_(setup_.provisions.size(), 0),
         spare_(setup_.provisions.size(), 0),
         sink_of_(setup_.provisions.size(), -1) {
-    for (const ProvisionPlan& p : setup_.provisions) age_max_.push_back(p.age_max);
+    for (std::size_t p = 0; p < setup_.provisions.size(); ++p) {
+      age_max_.push_back(setup_.provisions[p].age_max);
+      township_.push_back(setup_.provisions[p].township);
+      base_.push_back(model.group_of(static_cast<int>(p)) == RESOURCED);
+    }
     for (int g = 0; g < N_MATCHED; ++g) group_mask_[g] = model.matched(g) ? -1 : 0;
   }
 
@@ -153,7 +157,7 @@ class SufficiencyObserver final : public RunObserver {
       const std::int64_t total = tracked_[e.key], kept = demand_[e.key];
       if (total <= kept) return;
       const std::int64_t before = cumulative_[e.key], after = before + e.count;
-      cumulative_[e.key] = after;
+      cumulative_[e.key] = static_cast<std::int32_t>(after);
       e.count = static_cast<std::int32_t>(after * kept / total - before * kept / total);
     };
     std::for_each(unplaced_.begin(), unplaced_.end(), trim);
@@ -327,15 +331,13 @@ class SufficiencyObserver final : public RunObserver {
     std::int32_t diverted = 0;
     double* km = results_.placed_km.data() + results_.km_offset(run, year);
     std::fill(km, km + N_MATCHED, 0.0);
-    const std::size_t nt = setup_.townships.size();
+    const int nt = model_.townships();
     for (const Entry& e : placed_) {
-      const std::size_t home = static_cast<std::size_t>(township_of_key(e.key));
-      km[group_of_key(e.key)] +=
-          e.count * setup_.distance_km[home * nt + setup_.provisions[e.provision].township];
-      if (setup_.provisions[e.provision].township != township_of_key(e.key))
-        away[model_.away_of_key(e.key)] += e.count;
-      if (group_of_key(e.key) == SPECIAL && model_.group_of(e.provision) == RESOURCED)
-        diverted += e.count;
+      const int home = township_of_key(e.key), group = group_of_key(e.key);
+      const int there = township_[e.provision];
+      km[group] += e.count * setup_.distance_km[static_cast<std::size_t>(home * nt + there)];
+      if (there != home) away[model_.away_of_key(e.key)] += e.count;
+      if (group == SPECIAL && base_[e.provision]) diverted += e.count;
       occupied_[e.provision] += e.count;
     }
     const std::size_t poff = results_.provision_offset(run, year);
@@ -352,13 +354,15 @@ class SufficiencyObserver final : public RunObserver {
   const int n_keys_;
   std::array<std::int32_t, N_MATCHED> group_mask_{};  //!< all bits for a matched group, else 0
   std::vector<std::int32_t> demand_, new_demand_;
-  std::vector<std::int64_t> tracked_, cumulative_;  //!< zero between calls
+  std::vector<std::int32_t> tracked_, cumulative_;  //!< zero between calls
   std::vector<int> key_buffer_;                     //!< room for every key
   std::span<const int> demand_keys_;                //!< keys with demand, ascending, in it
   std::vector<Entry> placed_;                       //!< oldest first
   std::vector<Entry> unplaced_;
   std::vector<std::int32_t> occupied_, spare_;
-  std::vector<int> age_max_;  //!< of each provision
+  // Of each provision: oldest age, township, and whether it is a base (resourced provision).
+  std::vector<int> age_max_, township_;
+  std::vector<char> base_;
   std::vector<int> sink_of_, source_of_, arc_provision_, node_arc_begin_;
   std::vector<Source> sources_;
   std::vector<Cell> cells_, ordered_cells_;
