@@ -53,10 +53,7 @@ class SufficiencyObserver final : public RunObserver {
         setup_(model.setup()),
         results_(results),
         n_keys_(model.townships() * N_AGES * N_NEEDS * N_MATCHED),
-        demand_(n_keys_, 0),
-        new_demand_(n_keys_, 0),
-        tracked_(n_keys_, 0),
-        cumulative_(n_keys_, 0),
+        counts_(n_keys_),
         key_buffer_(n_keys_, 0),
         occupied_(setup_.provisions.size(), 0),
         spare_(setup_.provisions.size(), 0),
@@ -96,6 +93,14 @@ class SufficiencyObserver final : public RunObserver {
     int first_node = 0;  //!< range of problem sources
     int end_node = 0;
   };
+  //! One demand key's children, side by side so that a key touches one cache line, not four:
+  //! reconcile() reaches the keys in the tracked children's order, which is close to random.
+  struct KeyCounts {
+    std::int32_t demand = 0;
+    std::int32_t new_demand = 0;  //!< in the demand, and not in a provision or overflowing
+    std::int32_t tracked = 0;     //!< last year's children, aged; zero between calls
+    std::int32_t cumulative = 0;  //!< tracked children trimmed so far; zero between calls
+  };
   struct Cell {
     int source = 0;
     int key = 0;
@@ -110,7 +115,7 @@ class SufficiencyObserver final : public RunObserver {
       for (Entry e : list) {
         if (leaves(e)) continue;
         e.key += AGE_STEP;
-        tracked_[e.key] += e.count;
+        counts_[e.key].tracked += e.count;
         list[kept++] = e;
       }
       list.resize(kept);
@@ -125,7 +130,7 @@ class SufficiencyObserver final : public RunObserver {
   //! per block, not per key: within a block the writes stay branch-free). Also starts each
   //! key's new demand at its demand.
   void load_demand(const std::vector<std::int32_t>& state) {
-    for (int key : demand_keys_) demand_[key] = 0;
+    for (int key : demand_keys_) counts_[key].demand = 0;
     int* keys = key_buffer_.data();
     int n = 0;
     const std::int32_t* cell = state.data();
@@ -139,7 +144,7 @@ class SufficiencyObserver final : public RunObserver {
       if (any == 0) continue;
       for (int g = 0; g < N_MATCHED; ++g) {
         const std::int32_t children = count[g] > 0 ? count[g] : 0;
-        demand_[key + g] = new_demand_[key + g] = children;
+        counts_[key + g].demand = counts_[key + g].new_demand = children;
         keys[n] = key + g;
         n += children > 0;
       }
@@ -149,15 +154,16 @@ class SufficiencyObserver final : public RunObserver {
 
   //! Where fewer children are in a cell than were tracked (some left, moved placement or need),
   //! every tracked group keeps its share: floor of cumulative shares, overflow first, so the
-  //! kept total is exactly the cell's demand and no random number is drawn. tracked_ comes
+  //! kept total is exactly the cell's demand and no random number is drawn. The tracked counts
   //! from age_entries(); afterwards occupied_ counts the pupils kept in each provision, and the
-  //! children still tracked are taken off new_demand_.
+  //! children still tracked are taken off the new demand.
   void reconcile() {
     auto trim = [&](Entry& e) {
-      const std::int64_t total = tracked_[e.key], kept = demand_[e.key];
+      KeyCounts& k = counts_[e.key];
+      const std::int64_t total = k.tracked, kept = k.demand;
       if (total <= kept) return;
-      const std::int64_t before = cumulative_[e.key], after = before + e.count;
-      cumulative_[e.key] = static_cast<std::int32_t>(after);
+      const std::int64_t before = k.cumulative, after = before + e.count;
+      k.cumulative = static_cast<std::int32_t>(after);
       e.count = static_cast<std::int32_t>(after * kept / total - before * kept / total);
     };
     std::for_each(unplaced_.begin(), unplaced_.end(), trim);
@@ -166,8 +172,9 @@ class SufficiencyObserver final : public RunObserver {
     const auto settle = [&](std::vector<Entry>& list, std::int32_t* occupied) {
       std::size_t kept = 0;
       for (const Entry& e : list) {
-        tracked_[e.key] = cumulative_[e.key] = 0;  // sparse reset
-        new_demand_[e.key] -= e.count;
+        KeyCounts& k = counts_[e.key];
+        k.tracked = k.cumulative = 0;  // sparse reset
+        k.new_demand -= e.count;
         if (occupied) occupied[e.provision] += e.count;
         list[kept] = e;  // empty entries are dropped: overwritten by the next one kept
         kept += e.count > 0;
@@ -193,7 +200,7 @@ class SufficiencyObserver final : public RunObserver {
       const std::int32_t released = std::min(e->count, -spare);
       e->count -= released;
       spare += released;
-      new_demand_[e->key] += released;
+      counts_[e->key].new_demand += released;
     }
     erase_empty(placed_);
   }
@@ -205,7 +212,7 @@ class SufficiencyObserver final : public RunObserver {
     sources_.clear();
     cells_.clear();
     for (int key : demand_keys_) {
-      const std::int32_t count = new_demand_[key];
+      const std::int32_t count = counts_[key].new_demand;
       if (count <= 0) continue;
       const int c = model_.class_of_key(year, key);
       if (c < 0) {  // nothing open fits this need and age
@@ -325,7 +332,7 @@ class SufficiencyObserver final : public RunObserver {
     std::fill(demand, demand + results_.cells, 0);
     std::fill(overflow, overflow + results_.cells, 0);
     std::fill(away, away + results_.away_cells, 0);
-    for (int key : demand_keys_) demand[model_.cell_of_key(key)] += demand_[key];
+    for (int key : demand_keys_) demand[model_.cell_of_key(key)] += counts_[key].demand;
     for (const Entry& e : unplaced_) overflow[model_.cell_of_key(e.key)] += e.count;
     std::fill(occupied_.begin(), occupied_.end(), 0);
     std::int32_t diverted = 0;
@@ -353,11 +360,10 @@ class SufficiencyObserver final : public RunObserver {
   SufficiencyResults& results_;
   const int n_keys_;
   std::array<std::int32_t, N_MATCHED> group_mask_{};  //!< all bits for a matched group, else 0
-  std::vector<std::int32_t> demand_, new_demand_;
-  std::vector<std::int32_t> tracked_, cumulative_;  //!< zero between calls
-  std::vector<int> key_buffer_;                     //!< room for every key
-  std::span<const int> demand_keys_;                //!< keys with demand, ascending, in it
-  std::vector<Entry> placed_;                       //!< oldest first
+  std::vector<KeyCounts> counts_;                     //!< by demand key
+  std::vector<int> key_buffer_;                       //!< room for every key
+  std::span<const int> demand_keys_;                  //!< keys with demand, ascending, in it
+  std::vector<Entry> placed_;                         //!< oldest first
   std::vector<Entry> unplaced_;
   std::vector<std::int32_t> occupied_, spare_;
   // Of each provision: oldest age, township, and whether it is a base (resourced provision).
