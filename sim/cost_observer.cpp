@@ -96,6 +96,7 @@ void CostModel::add_sufficiency(int run, int step, CensusYear& census) const {
   const std::int32_t* demand = r.demand.data() + r.cell_offset(run, step);
   const std::int32_t* overflow = r.overflow.data() + r.cell_offset(run, step);
   for (int c = 0; c < r.cells; ++c) {
+    if (demand[c] == 0 && overflow[c] == 0) continue;  // adds nothing
     const int g = layout.group_of(c), area = layout.area_of(c);
     const int q = static_cast<int>(MATCHED_PLACEMENTS[g]);
     census.children[q][area] -= demand[c];
