@@ -628,11 +628,17 @@ void DemandSimulator::step_net_flow_and_roll_up(std::uint32_t run, int step, Buf
   // with rho' = rho x base / current.
   std::array<double, N_AGE_BANDS> rho = rho_by_band;
   if (step == 1 || std::any_of(rho.begin(), rho.end(), [](double r) { return r > 0; })) {
-    std::array<double, N_AGE_BANDS> current{};
+    // Children by band, in four interleaved tallies: one would chain every add through the
+    // same memory slot (cells of a band come in runs). Integer sums, exact in any order.
+    std::array<std::array<std::int64_t, N_AGE_BANDS>, 4> tallies{};
     for (std::size_t k = 0; k < b.next_active.size; ++k) {
       const std::uint32_t i = b.next_active.cells[k];
-      current[cells_[i % N_STATE_CELLS].band] += b.next[i];
+      tallies[k & 3][cells_[i % N_STATE_CELLS].band] += b.next[i];
     }
+    std::array<double, N_AGE_BANDS> current{};
+    for (int band = 0; band < N_AGE_BANDS; ++band)
+      current[band] = static_cast<double>(tallies[0][band] + tallies[1][band] + tallies[2][band] +
+                                          tallies[3][band]);
     if (step == 1) b.inflow_base = current;
     for (int band = 0; band < N_AGE_BANDS; ++band)
       if (rho[band] > 0)
