@@ -434,7 +434,8 @@ void DemandSimulator::step_survivors(std::uint32_t run, int step, Buffers& b,
   const RunParameters& rp = b.rp;
   const std::uint32_t year = year_key(step);
   std::int64_t leavers = 0, aged_out = 0;
-  std::uint64_t words_read = 0;  // words read from blocks made in batches, for benchmarks
+  std::uint64_t words_read = 0;        // words read from blocks made in batches, for benchmarks
+  ChildThresholds levered_thresholds;  // a cell's, when a lever changes its hazard
   for (std::size_t first = 0; first < b.active.size; first += CHUNK) {
     const std::size_t count = std::min(CHUNK, b.active.size - first);
     const std::uint32_t* chunk = b.active.begin() + first;
@@ -460,14 +461,15 @@ void DemandSimulator::step_survivors(std::uint32_t run, int step, Buffers& b,
           b.row_ready[r] ? b.rows[r] : prepare_transition_row(run, cell.age, cell.placement, b);
       // 1 and 2 at once, one word per child (ChildThresholds). Levers change the thresholds,
       // never which word a child reads, so a lever moves only the children at its margin.
-      ChildThresholds levered_thresholds;
+      const ChildThresholds* thresholds = &moves.without;
       if (levered) {
         const double p =
             std::min(MAX_HAZARD,
                      rp.hazard[cell.age] * params_.leave_relative_risk[cell.placement] * mult[c]);
         levered_thresholds = moves.thresholds(p);
+        thresholds = &levered_thresholds;
       }
-      const ChildThresholds& t = levered ? levered_thresholds : moves.without;
+      const ChildThresholds& t = *thresholds;
       if (n > LARGE_CELL) [[unlikely]] {
         const double p =
             levered
