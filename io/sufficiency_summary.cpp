@@ -163,9 +163,7 @@ class Summariser {
   }
 
  private:
-  int year_of(int y) const {
-    return s_.first_year + y;
-  }
+  int year_of(int y) const { return s_.first_year + y; }
 
   Eigen::ArrayXXd cells(const std::vector<std::int32_t>& values, int y) const {
     return by_category(values, r_.cells, r_.runs, r_.years, categories_, y);

@@ -461,25 +461,21 @@ void DemandSimulator::step_survivors(std::uint32_t run, int step, Buffers& b,
           b.row_ready[r] ? b.rows[r] : prepare_transition_row(run, cell.age, cell.placement, b);
       // 1 and 2 at once, one word per child (ChildThresholds). Levers change the thresholds,
       // never which word a child reads, so a lever moves only the children at its margin.
+      const double p =
+          levered ? std::min(MAX_HAZARD, rp.hazard[cell.age] *
+                                             params_.leave_relative_risk[cell.placement] * mult[c])
+                  : moves.p;
+      if (n > LARGE_CELL) [[unlikely]] {
+        Rng rng(seed_, run, year, Stream::Leavers, i, b.first_blocks[j]);
+        settle_large_cell(i, n, p, cell, moves, rng, b, leavers, aged_out);
+        continue;
+      }
       const ChildThresholds* thresholds = &moves.without;
       if (levered) {
-        const double p =
-            std::min(MAX_HAZARD,
-                     rp.hazard[cell.age] * params_.leave_relative_risk[cell.placement] * mult[c]);
         levered_thresholds = moves.thresholds(p);
         thresholds = &levered_thresholds;
       }
       const ChildThresholds& t = *thresholds;
-      if (n > LARGE_CELL) [[unlikely]] {
-        const double p =
-            levered
-                ? std::min(MAX_HAZARD, rp.hazard[cell.age] *
-                                           params_.leave_relative_risk[cell.placement] * mult[c])
-                : moves.p;
-        Rng rng(seed_, run, year, Stream::Leavers, i, b.first_blocks[j]);
-        settle_large_cell(i, n, p, cell.age == MAX_AGE, moves, rng, b, leavers, aged_out);
-        continue;
-      }
       const std::uint32_t first_dest = i + static_cast<std::uint32_t>(AGE_STRIDE - cell.placement);
       std::int64_t left = 0, stayed = 0;
       // Four words a round, the last round's spare words masked: a cell of up to four
@@ -523,14 +519,15 @@ void DemandSimulator::step_survivors(std::uint32_t run, int step, Buffers& b,
   row[layout_.flow(Flow::AgedOut)] += static_cast<std::int32_t>(aged_out);
 }
 
-void DemandSimulator::settle_large_cell(std::size_t i, std::int32_t n, double p, bool last_age,
-                                        const TransitionRow& moves, Rng& rng, Buffers& b,
-                                        std::int64_t& leavers, std::int64_t& aged_out) const {
+void DemandSimulator::settle_large_cell(std::size_t i, std::int32_t n, double p,
+                                        const CellInfo& cell, const TransitionRow& moves, Rng& rng,
+                                        Buffers& b, std::int64_t& leavers,
+                                        std::int64_t& aged_out) const {
   // 1. Leavers, Binomial(n, p); at 25 every survivor's plan ends.
   const std::int64_t k_left = binomial_rng(n, p, rng);
   leavers += k_left;
   const std::int64_t survivors = n - k_left;
-  if (last_age) {
+  if (cell.age == MAX_AGE) {
     aged_out += survivors;
     return;
   }
@@ -542,8 +539,7 @@ void DemandSimulator::settle_large_cell(std::size_t i, std::int32_t n, double p,
   if (stayers > 0) b.add_next(i + AGE_STRIDE, stayers);
   std::int64_t movers = survivors - stayers;
   if (movers == 0) return;
-  const std::size_t first_dest =
-      i + AGE_STRIDE - static_cast<std::size_t>(cells_[i % N_STATE_CELLS].placement);
+  const std::size_t first_dest = i + AGE_STRIDE - static_cast<std::size_t>(cell.placement);
   if (movers <= MOVERS_BY_INVERSION) {
     const double total = moves.cumulative[moves.n_others - 1];
     for (; movers > 0; --movers) {

@@ -11,7 +11,7 @@
 //                   row; plans at age 25 end (aged out). 1 and 2 are one categorical draw per
 //                   child from one 32-bit word of its cell's stream: an exact multinomial
 //   3. joiners      new plans in calendar year y: Poisson per age around the trend, each joiner
-//                   given a need x placement and a township by inversion (an exact multinomial)
+//                   given a need x placement and a township from one word by an alias table
 //   4. net other    transfers in (Poisson) or extra leaving (binomial) by age band, as
 //                   calibrated from published stocks
 //   5. need changes none by default (SEN2 publishes no flows for them); a model of them would
@@ -120,7 +120,7 @@ class DemandSimulator {
                                                       Buffers& b) const;
   void step_survivors(std::uint32_t run, int step, Buffers& b, std::int32_t* row) const;
   //! Leaving and ageing of a cell of more than LARGE_CELL children, by binomials.
-  void settle_large_cell(std::size_t i, std::int32_t n, double p, bool last_age,
+  void settle_large_cell(std::size_t i, std::int32_t n, double p, const CellInfo& cell,
                          const detail::TransitionRow& moves, Rng& rng, Buffers& b,
                          std::int64_t& leavers, std::int64_t& aged_out) const;
   void step_joiners(std::uint32_t run, int step, Buffers& b, std::int32_t* row) const;

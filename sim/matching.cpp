@@ -303,15 +303,11 @@ void Matcher::solve_component(const MatchingProblem& problem, int begin, int end
   }
   reset_solution(sub, sub_solution_);
   cheapest_arcs(sub, graph_->best);
-  // With one sink that has room for everyone, the greedy check gives what solve_single_sink
-  // would (each source on its cheapest arc, the first on ties) without sorting the arcs.
-  if (!solve_greedy(sub, graph_->best, graph_->load, sub_solution_)) {
-    if (sub.capacity.size() == 1) {
-      solve_single_sink(sub, sink_begin_, order_, sub_solution_);
-    } else {
-      solve_pruned(sub, sub_solution_);
-      solution.used_solver = true;
-    }
+  if (sub.capacity.size() == 1) {
+    solve_single_sink(sub, sink_begin_, order_, sub_solution_);
+  } else if (!solve_greedy(sub, graph_->best, graph_->load, sub_solution_)) {
+    solve_pruned(sub, sub_solution_);
+    solution.used_solver = true;
   }
   for (std::size_t a = 0; a < sub.arcs.size(); ++a)
     solution.flow[sub_arcs_[a]] = sub_solution_.flow[a];

@@ -192,8 +192,8 @@ __attribute__((target("avx512f"))) inline void mulhilo16(__m512i m, __m512i x, _
 }
 
 //! Blocks {a_i, b_i, c_i, d_i} of eight lanes, the same transposition as philox_lanes_avx2's.
-__attribute__((target("avx2"))) inline void transpose8(__m256i a, __m256i b, __m256i c,
-                                                       __m256i d, Rng::Block* blocks) {
+__attribute__((target("avx2"))) inline void transpose8(__m256i a, __m256i b, __m256i c, __m256i d,
+                                                       Rng::Block* blocks) {
   const __m256i ab_lo = _mm256_unpacklo_epi32(a, b);
   const __m256i ab_hi = _mm256_unpackhi_epi32(a, b);
   const __m256i cd_lo = _mm256_unpacklo_epi32(c, d);
@@ -219,11 +219,9 @@ __attribute__((target("avx512f"))) inline __m256i half(__m512i x) {
 //! philox_lanes_avx2 with sixteen lanes per group (AVX-512F): the same blocks, half the
 //! instructions.
 template <int GROUPS>
-__attribute__((target("avx512f"))) void philox_lanes_avx512(const Rng::Philox::key_type& key,
-                                                           const std::uint32_t* v0,
-                                                           const std::uint32_t* v1,
-                                                           std::uint32_t word2, std::uint32_t word3,
-                                                           std::size_t count, Rng::Block* out) {
+__attribute__((target("avx512f"))) void philox_lanes_avx512(
+    const Rng::Philox::key_type& key, const std::uint32_t* v0, const std::uint32_t* v1,
+    std::uint32_t word2, std::uint32_t word3, std::size_t count, Rng::Block* out) {
   constexpr int LANES = 16;
   const __m512i m0 = _mm512_set1_epi32(static_cast<int>(PHILOX_M0));
   const __m512i m1 = _mm512_set1_epi32(static_cast<int>(PHILOX_M1));
@@ -253,8 +251,7 @@ __attribute__((target("avx512f"))) void philox_lanes_avx512(const Rng::Philox::k
   alignas(64) Rng::Block blocks[GROUPS * LANES];
   for (int g = 0; g < GROUPS; ++g) {
     transpose8(half<0>(a[g]), half<0>(b[g]), half<0>(c[g]), half<0>(d[g]), blocks + g * LANES);
-    transpose8(half<1>(a[g]), half<1>(b[g]), half<1>(c[g]), half<1>(d[g]),
-               blocks + g * LANES + 8);
+    transpose8(half<1>(a[g]), half<1>(b[g]), half<1>(c[g]), half<1>(d[g]), blocks + g * LANES + 8);
   }
   std::copy(blocks, blocks + count, out);
 }
@@ -637,7 +634,7 @@ AliasTable::AliasTable(std::span<const double> weights) : size_(weights.size()) 
   while (!small.empty() && !large.empty()) {
     const int s = small.back(), l = large.back();
     small.pop_back();
-    columns_[s] = {keep_of(scaled[s]), s, l};
+    columns_[s] = {keep_of(scaled[s]), l};
     scaled[l] -= 1 - scaled[s];
     if (scaled[l] < 1) {
       large.pop_back();
@@ -648,16 +645,20 @@ AliasTable::AliasTable(std::span<const double> weights) : size_(weights.size()) 
   // then its column goes to the heaviest category, so that a zero weight is never drawn.
   for (const auto* rest : {&small, &large})
     for (const int i : *rest)
-      columns_[i] = weights[i] > 0 ? Column{0xFFFFFFFFu, i, i} : Column{0, i, heaviest};
+      columns_[i] = weights[i] > 0 ? Column{0xFFFFFFFFu, i} : Column{0, heaviest};
 }
 
 double AliasTable::probability(int i) const {
   double mass = 0;
-  for (const Column& c : columns_) {
+  for (int j = 0; j < size(); ++j) {
+    const Column& c = columns_[j];
     const double own = static_cast<double>(c.keep) * 0x1.0p-32;
-    // keep = 2^32 - 1 with alias = self stands for a full column
-    if (c.self == i) mass += c.alias == c.self ? 1.0 : own;
-    if (c.alias == i && c.alias != c.self) mass += 1 - own;
+    // keep = 2^32 - 1 with alias = j stands for a full column
+    if (c.alias == j) {
+      mass += j == i ? 1.0 : 0.0;
+    } else {
+      mass += (j == i ? own : 0.0) + (c.alias == i ? 1 - own : 0.0);
+    }
   }
   return mass / static_cast<double>(size_);
 }

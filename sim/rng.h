@@ -396,11 +396,8 @@ class DiscreteDistribution {
   explicit DiscreteDistribution(std::span<const double> weights);
 
   //! One category; consumes one uniform (two words).
-  int operator()(Rng& rng) const { return at(rng.uniform()); }
-
-  //! The category at v in (0, 1) of the cumulative distribution (inversion): what
-  //! operator() returns when its uniform is v.
-  int at(double v) const {
+  int operator()(Rng& rng) const {
+    const double v = rng.uniform();
     const double u = v * total_;
     int i = guide_[static_cast<std::size_t>(v * static_cast<double>(guide_.size()))];
     // The guide entry is the answer or a little below it; the backward step only guards
@@ -439,8 +436,8 @@ class AliasTable {
   //! The category word w gives.
   int at(std::uint32_t w) const {
     const std::uint64_t x = static_cast<std::uint64_t>(w) * size_;
-    const Column column = columns_[x >> 32];
-    return static_cast<std::uint32_t>(x) < column.keep ? column.self : column.alias;
+    const auto i = static_cast<int>(x >> 32);
+    return static_cast<std::uint32_t>(x) < columns_[i].keep ? i : columns_[i].alias;
   }
 
   int size() const { return static_cast<int>(size_); }
@@ -448,10 +445,10 @@ class AliasTable {
   double probability(int i) const;
 
  private:
+  //! Column i: category i, or `alias` for coins at or above `keep`.
   struct Column {
-    std::uint32_t keep = 0;  //!< coins below this keep the column's own category
-    std::int32_t self = 0;   //!< the column's category
-    std::int32_t alias = 0;  //!< the other category of the column
+    std::uint32_t keep = 0;
+    std::int32_t alias = 0;
   };
   std::vector<Column> columns_;
   std::uint64_t size_ = 0;
