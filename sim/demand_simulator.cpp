@@ -11,8 +11,8 @@ using models::cell_index;
 using models::N_STATE_CELLS;
 
 // Substream bases keep every (stream, purpose) family apart within a year.
-//! Per-cell net-flow draws use substreams below townships x cells; the yearly deviation
-//! uses one above them.
+//! The net flow's yearly deviation uses this substream of Stream::NetFlow; the transfers in of
+//! age band b use the next ones, NET_FLOW_YEAR_SUBSTREAM + 1 + b.
 constexpr std::uint32_t NET_FLOW_YEAR_SUBSTREAM = 1u << 24;
 constexpr std::uint32_t SUB_HAZARD = 0, SUB_NET_FLOW = 2, SUB_JOINER_AGE = 3, SUB_TREND = 4;
 //! Transition rows each have their own substream, SUB_TRANSITION_ROW + age x placements +
@@ -52,15 +52,17 @@ constexpr int JOINER_CATEGORIES = N_NEEDS * N_PLACEMENTS;  //!< need x placement
 
 namespace detail {
 
-//! One child's year, leaving and ageing together, as one word w of its cell's stream cut at
-//! thresholds: w < leave, the plan ceases (probability p); w < stay, the child ages in its
-//! placement ((1 - p) P(stay)); otherwise it moves to placement other[k], k the number of
-//! bounds <= w ((1 - p) P(other k)). Every child an independent categorical draw over the
-//! product distribution, so a cell's counts are an exact multinomial whatever its size.
+//! One child's year, leaving, ageing and net flow out together, as one word w of its cell's
+//! stream cut at thresholds: w < leave, the plan ceases (probability p); w < out, the child
+//! ages and leaves with the net flow out of its new age band (probability (1 - p) q); w <
+//! stay, the child ages in its placement ((1 - p)(1 - q) P(stay)); otherwise it moves to
+//! placement other[k], k the number of bounds <= w ((1 - p)(1 - q) P(other k)). Every child
+//! an independent categorical draw over the product distribution, so a cell's counts are an
+//! exact multinomial whatever its size.
 struct ChildThresholds {
   //! Signed, and every one at most 2^33, so that comparisons of a word with all of them are
   //! plain vector compares.
-  std::int64_t leave = 0, stay = 0;
+  std::int64_t leave = 0, out = 0, stay = 0;
   //! Upper ends of the movers' slots but the last, then 2^33 (above every word), so the
   //! destination is a count of comparisons, without a branch.
   std::array<std::int64_t, N_PLACEMENTS - 1> bounds{};
@@ -74,17 +76,19 @@ struct TransitionRow {
   std::array<double, N_PLACEMENTS> cumulative{};   //!< running sums of their probabilities
   std::array<double, N_PLACEMENTS> conditional{};  //!< P(other j | not others before j)
   double p = 0;             //!< the run's ceasing probability for the row, without levers
-  ChildThresholds without;  //!< thresholds at p (for steps without a leaver lever)
+  double q = -1;            //!< the net flow out `without` was made for (-1: none yet)
+  ChildThresholds without;  //!< thresholds at p and q (for steps without a leaver lever)
 
-  //! The thresholds at ceasing probability p.
-  ChildThresholds thresholds(double p_leave) const {
+  //! The thresholds at ceasing probability p_leave and net flow out q_out.
+  ChildThresholds thresholds(double p_leave, double q_out) const {
     ChildThresholds t;
     constexpr std::int64_t WORDS = std::int64_t{1} << 32;
+    const double gone = p_leave + (1 - p_leave) * q_out;
     t.leave = static_cast<std::int64_t>(word_threshold(p_leave));
-    t.stay = n_others == 0
-                 ? WORDS
-                 : static_cast<std::int64_t>(word_threshold(p_leave + (1 - p_leave) * stay));
-    t.stay = std::max(t.stay, t.leave);
+    t.out = std::max(static_cast<std::int64_t>(word_threshold(gone)), t.leave);
+    t.stay = n_others == 0 ? WORDS
+                           : static_cast<std::int64_t>(word_threshold(gone + (1 - gone) * stay));
+    t.stay = std::max(t.stay, t.out);
     t.bounds.fill(2 * WORDS);
     if (n_others > 0) {
       const double total = cumulative[n_others - 1];
@@ -167,6 +171,13 @@ struct SimulationWorkspace::Buffers {
   //! Children by age band before the first year's net flow: a positive net flow adds
   //! rho x this many children a year (an additive inflow), not rho x the growing stock.
   std::array<double, N_AGE_BANDS> inflow_base{};
+  //! This step's children lost to net flow out, in all and (for inflow_base) by age band.
+  std::int64_t net_out = 0;
+  std::array<std::int64_t, N_AGE_BANDS> net_out_by_band{};
+  //! The roll-up's cells by age band (room for every cell), and the running counts of a band
+  //! that receives transfers in.
+  std::array<std::vector<std::uint32_t>, N_AGE_BANDS> band_cells;
+  std::vector<std::int64_t> cumulative;
 
   //! Adds k > 0 children to cell i of `next`, listing the cell the first time it fills.
   void add_next(std::size_t i, std::int64_t k) {
@@ -398,7 +409,7 @@ void DemandSimulator::initial_state(std::uint32_t run, Buffers& b) const {
 }
 
 const TransitionRow& DemandSimulator::prepare_transition_row(std::uint32_t run, int age, int from,
-                                                             Buffers& b) const {
+                                                             double q, Buffers& b) const {
   const int r = age * N_PLACEMENTS + from;
   TransitionRow& moves = b.rows[r];
   std::array<double, N_PLACEMENTS> probs{};
@@ -422,7 +433,8 @@ const TransitionRow& DemandSimulator::prepare_transition_row(std::uint32_t run, 
   if (moves.n_others == 0) moves.stay = 1;  // nowhere else to go
   // The hazard as step_survivors computes it for a cell whose lever is 1 (x 1 is exact).
   moves.p = std::min(MAX_HAZARD, b.rp.hazard[age] * params_.leave_relative_risk[from]);
-  moves.without = moves.thresholds(moves.p);
+  moves.q = q;
+  moves.without = moves.thresholds(moves.p, q);
   b.row_ready[r] = true;
   return moves;
 }
@@ -433,9 +445,12 @@ void DemandSimulator::step_survivors(std::uint32_t run, int step, Buffers& b,
   const bool levered = leaver_levered_[step];
   const RunParameters& rp = b.rp;
   const std::uint32_t year = year_key(step);
-  std::int64_t leavers = 0, aged_out = 0;
+  std::int64_t leavers = 0, aged_out = 0, gone = 0;
   std::uint64_t words_read = 0;        // words read from blocks made in batches, for benchmarks
   ChildThresholds levered_thresholds;  // a cell's, when a lever changes its hazard
+  // Net flow out of the band a child ages into (none at 25: those plans end anyway).
+  std::array<double, N_AGES> q_by_age{};
+  for (int a = 0; a < MAX_AGE; ++a) q_by_age[a] = std::max(-rp.net_flow[step][age_band(a + 1)], 0.0);
   for (std::size_t first = 0; first < b.active.size; first += CHUNK) {
     const std::size_t count = std::min(CHUNK, b.active.size - first);
     const std::uint32_t* chunk = b.active.begin() + first;
@@ -450,48 +465,60 @@ void DemandSimulator::step_survivors(std::uint32_t run, int step, Buffers& b,
     for (std::size_t j = 0; j < count; ++j) {
       const std::uint32_t i = chunk[j];
       const std::int32_t n = b.state[i];
-      if (n == 0) continue;  // emptied by net flow
       b.state[i] = 0;        // leaves `state` all zero, ready to be the next step's `next`
       words_read += static_cast<std::uint64_t>(n);
       const std::size_t block = i / N_STATE_CELLS * N_STATE_CELLS;
       const int c = static_cast<int>(i - block);
       const CellInfo& cell = cells_[c];
       const int r = cell.age * N_PLACEMENTS + cell.placement;
-      const TransitionRow& moves =
-          b.row_ready[r] ? b.rows[r] : prepare_transition_row(run, cell.age, cell.placement, b);
-      // 1 and 2 at once, one word per child (ChildThresholds). Levers change the thresholds,
-      // never which word a child reads, so a lever moves only the children at its margin.
+      const double q = q_by_age[cell.age];
+      if (!b.row_ready[r]) [[unlikely]] {
+        prepare_transition_row(run, cell.age, cell.placement, q, b);
+      } else if (b.rows[r].q != q) [[unlikely]] {
+        b.rows[r].q = q;  // the year's net flow out differs from the last one's
+        b.rows[r].without = b.rows[r].thresholds(b.rows[r].p, q);
+      }
+      const TransitionRow& moves = b.rows[r];
+      // 1, 2 and 4's flow out at once, one word per child (ChildThresholds). Levers change the
+      // thresholds, never which word a child reads, so a lever moves only the children at its
+      // margin.
       const double p =
           levered ? std::min(MAX_HAZARD, rp.hazard[cell.age] *
                                              params_.leave_relative_risk[cell.placement] * mult[c])
                   : moves.p;
       if (n > LARGE_CELL) [[unlikely]] {
         Rng rng(seed_, run, year, Stream::Leavers, i, b.first_blocks[j]);
-        settle_large_cell(i, n, p, cell, moves, rng, b, leavers, aged_out);
+        settle_large_cell(i, n, p, q, cell, moves, rng, b, leavers, aged_out);
         continue;
       }
       const ChildThresholds* thresholds = &moves.without;
       if (levered) {
-        levered_thresholds = moves.thresholds(p);
+        levered_thresholds = moves.thresholds(p, q);
         thresholds = &levered_thresholds;
       }
       const ChildThresholds& t = *thresholds;
       const std::uint32_t first_dest = i + static_cast<std::uint32_t>(AGE_STRIDE - cell.placement);
-      std::int64_t left = 0, stayed = 0;
-      // Four words a round, the last round's spare words masked: a cell of up to four
-      // children (most of them) takes one round, from its stream's first block.
+      // Children whose words fall below each threshold, four words a round: a cell of up to
+      // four children (most of them) takes one round, from its stream's first block. The last
+      // round's spare words count as 2^32, below no threshold.
+      std::int64_t below_leave = 0, below_out = 0, below_stay = 0;
       for (std::int32_t base = 0; base < n; base += 4) {
         const Rng::Block& words4 = b.block(j, base / 4);
         for (std::int32_t k = 0; k < 4; ++k) {
-          const bool child = base + k < n;
-          const std::int64_t w = words4.v[k];
-          left += child & (w < t.leave);
-          stayed += child & (w >= t.leave) & (w < t.stay);
+          const std::int64_t spare = std::int64_t{base} + k >= n;
+          const std::int64_t w = std::int64_t{words4.v[k]} | (spare << 32);
+          below_leave += w < t.leave;
+          below_out += w < t.out;
+          below_stay += w < t.stay;
         }
       }
+      const std::int64_t left = below_leave, out = below_out - below_leave,
+                         stayed = below_stay - below_out;
+      gone += out;
+      if (step == 1) b.net_out_by_band[age_band(std::min(cell.age + 1, MAX_AGE))] += out;
       // Movers are few outside the phase transfers: find their placements only in a cell that
       // has some (one branch per cell), still without a branch per child.
-      if (left + stayed < n) {
+      if (left + out + stayed < n) {
         for (std::int32_t base = 0; base < n; base += 4) {
           const Rng::Block& words4 = b.block(j, base / 4);
           for (std::int32_t k = 0; k < 4; ++k) {
@@ -509,27 +536,37 @@ void DemandSimulator::step_survivors(std::uint32_t run, int step, Buffers& b,
       aged_out += last_age ? stayed : 0;
       b.stayers[n_stayers] = {i + static_cast<std::uint32_t>(AGE_STRIDE),
                               static_cast<std::int32_t>(stayed)};
-      n_stayers += (stayed > 0) & !last_age;
+      // As integer arithmetic (stayed >= 0, so -stayed's sign bit is stayed > 0): a bool here
+      // was spilled as one byte and reloaded as eight, stalling store forwarding every cell.
+      n_stayers += (static_cast<std::uint64_t>(-stayed) >> 63) & static_cast<std::uint64_t>(!last_age);
     }
     for (std::size_t k = 0; k < n_stayers; ++k) b.add_next(b.stayers[k].cell, b.stayers[k].count);
     for (std::size_t k = 0; k < n_movers; ++k) b.add_next(movers[k], 1);
   }
   detail::words_drawn += words_read;
+  b.net_out += gone;
   row[layout_.flow(Flow::Leavers)] += static_cast<std::int32_t>(leavers);
   row[layout_.flow(Flow::AgedOut)] += static_cast<std::int32_t>(aged_out);
 }
 
-void DemandSimulator::settle_large_cell(std::size_t i, std::int32_t n, double p,
+void DemandSimulator::settle_large_cell(std::size_t i, std::int32_t n, double p, double q,
                                         const CellInfo& cell, const TransitionRow& moves, Rng& rng,
                                         Buffers& b, std::int64_t& leavers,
                                         std::int64_t& aged_out) const {
   // 1. Leavers, Binomial(n, p); at 25 every survivor's plan ends.
   const std::int64_t k_left = binomial_rng(n, p, rng);
   leavers += k_left;
-  const std::int64_t survivors = n - k_left;
+  std::int64_t survivors = n - k_left;
   if (cell.age == MAX_AGE) {
     aged_out += survivors;
     return;
+  }
+  // 4's flow out of the band the survivors age into, Binomial(survivors, q).
+  if (q > 0 && survivors > 0) {
+    const std::int64_t out = binomial_rng(survivors, q, rng);
+    b.net_out += out;
+    b.net_out_by_band[age_band(cell.age + 1)] += out;
+    survivors -= out;
   }
   if (survivors == 0) return;
   // 2. Ageing: Binomial(survivors, P(stay)) stay; the movers' destinations by inversion, one
@@ -569,7 +606,18 @@ void DemandSimulator::step_joiners(std::uint32_t run, int step, Buffers& b,
     const double base = rate * rp.joiner_age_profile[a] * params_.population_ratio[step][a];
     if (base <= 0 || joiner_choice_index_[at] < 0) continue;
     Rng count_rng(seed_, run, year, Stream::Joiners, static_cast<std::uint32_t>(a));
-    const std::int64_t count = poisson_rng(base * joiner_weight_[at], count_rng);
+    // Joiners Poisson(m), each leaving with the band's net flow out q in the same year:
+    // Poisson(m (1 - q)) stay and, independently, Poisson(m q) are gone by January.
+    const double mean = base * joiner_weight_[at];
+    const int band = age_band(a);
+    const double q = std::max(-rp.net_flow[step][band], 0.0);
+    const std::int64_t count = poisson_rng(mean * (1 - q), count_rng);
+    if (q > 0) {
+      const std::int64_t out = poisson_rng(mean * q, count_rng);
+      joiners += out;
+      b.net_out += out;
+      b.net_out_by_band[band] += out;
+    }
     if (count == 0) continue;
     joiners += count;
     const DiscreteDistribution& choice = joiner_choices_[joiner_choice_index_[at]];
@@ -612,93 +660,61 @@ void DemandSimulator::step_joiners(std::uint32_t run, int step, Buffers& b,
   row[cell.specialist_column + static_cast<int>(t) * cell.specialist_stride] += n;
 }
 
-void DemandSimulator::step_net_flow_and_roll_up(std::uint32_t run, int step, Buffers& b,
-                                                std::int32_t* row) const {
-  const auto& rho_by_band = b.rp.net_flow[step];
+void DemandSimulator::step_inflow_and_roll_up(std::uint32_t run, int step, Buffers& b,
+                                              std::int32_t* row) const {
+  // The roll-up, listing each band's cells for the transfers in.
+  std::int64_t total = 0;
+  std::array<std::size_t, N_AGE_BANDS> band_size{};
+  for (auto& cells : b.band_cells)
+    if (cells.size() < b.next_active.size) cells.resize(b.next.size());
+  for (std::size_t k = 0; k < b.next_active.size; ++k) {
+    const std::uint32_t i = b.next_active.cells[k];
+    const std::int32_t n = b.next[i];  // > 0: a cell is listed when it fills
+    const int band = cells_[i % N_STATE_CELLS].band;
+    b.band_cells[band][band_size[band]++] = i;
+    total += n;
+    roll_up_cell(i, n, row);
+  }
+  // Children by band before any flow of the first year: what was counted, and what 4's flow
+  // out took in steps 1-3.
+  if (step == 1)
+    for (int band = 0; band < N_AGE_BANDS; ++band)
+      b.inflow_base[band] =
+          static_cast<double>(row[layout_.band(band)] + b.net_out_by_band[band]);
+  // A negative net flow rate was a share of the band's children leaving, drawn with their
+  // other flows (ChildThresholds, step_joiners). A positive rate rho is an inflow of rho x the
+  // band's children in the first projected year, every year: proportional to a growing stock
+  // it would compound into exponential growth that no LA's history shows (net transfers in
+  // are a flow of people, not a rate of growth). Poisson(rho x base) children arrive, each in
+  // a cell chosen in proportion to its children: the same law as Poisson(rho' n) per cell
+  // with rho' = rho x base / current, at a draw per arrival rather than per cell.
+  const auto& rho = b.rp.net_flow[step];
   const std::uint32_t year = year_key(step);
-  const bool any_flow =
-      std::any_of(rho_by_band.begin(), rho_by_band.end(), [](double rho) { return rho != 0; });
-  // A negative rate is a share of the band's children leaving (beyond recorded ceasing). A
-  // positive rate is an inflow of rho x the band's children in the first projected year, every
-  // year: proportional to a growing stock it would compound into exponential growth that no
-  // LA's history shows (net transfers in are a flow of people, not a rate of growth). The
-  // inflow is spread over the band's cells in proportion to their children, as Poisson(rho' n)
-  // with rho' = rho x base / current.
-  std::array<double, N_AGE_BANDS> rho = rho_by_band;
-  if (step == 1 || std::any_of(rho.begin(), rho.end(), [](double r) { return r > 0; })) {
-    // Children by band, in four interleaved tallies: one would chain every add through the
-    // same memory slot (cells of a band come in runs). Integer sums, exact in any order.
-    std::array<std::array<std::int64_t, N_AGE_BANDS>, 4> tallies{};
-    for (std::size_t k = 0; k < b.next_active.size; ++k) {
-      const std::uint32_t i = b.next_active.cells[k];
-      tallies[k & 3][cells_[i % N_STATE_CELLS].band] += b.next[i];
+  std::int64_t arrived = 0;
+  for (int band = 0; band < N_AGE_BANDS; ++band) {
+    const std::int64_t current = row[layout_.band(band)];
+    if (!(rho[band] > 0) || current == 0) continue;
+    Rng rng(seed_, run, year, Stream::NetFlow, NET_FLOW_YEAR_SUBSTREAM + 1 + band);
+    const std::int64_t k = poisson_rng(rho[band] * b.inflow_base[band], rng);
+    if (k == 0) continue;
+    const std::uint32_t* cells = b.band_cells[band].data();
+    const std::size_t m = band_size[band];
+    b.cumulative.resize(m);
+    std::int64_t sum = 0;
+    for (std::size_t c = 0; c < m; ++c) b.cumulative[c] = sum += b.next[cells[c]];
+    for (std::int64_t a = 0; a < k; ++a) {
+      // Child j of the band, uniform, lives in the first cell whose running count exceeds j.
+      const std::int64_t j = uniform_below(static_cast<std::uint32_t>(current), rng);
+      const std::size_t c = static_cast<std::size_t>(
+          std::upper_bound(b.cumulative.begin(), b.cumulative.end(), j) - b.cumulative.begin());
+      const std::uint32_t i = cells[c];
+      b.next[i] += 1;
+      roll_up_cell(i, 1, row);
     }
-    std::array<double, N_AGE_BANDS> current{};
-    for (int band = 0; band < N_AGE_BANDS; ++band)
-      current[band] = static_cast<double>(tallies[0][band] + tallies[1][band] + tallies[2][band] +
-                                          tallies[3][band]);
-    if (step == 1) b.inflow_base = current;
-    for (int band = 0; band < N_AGE_BANDS; ++band)
-      if (rho[band] > 0)
-        rho[band] = current[band] > 0 ? rho[band] * b.inflow_base[band] / current[band] : 0.0;
+    arrived += k;
   }
-  // Transfers in are Poisson(rho n): inversion starts from e^-(rho n) = (e^-rho)^n, one
-  // exponential per band rather than one per cell.
-  std::array<double, N_AGE_BANDS> exp_minus_rho{};
-  for (int band = 0; band < N_AGE_BANDS; ++band)
-    exp_minus_rho[band] = std::exp(-std::max(rho[band], 0.0));
-  std::int64_t net = 0, total = 0;
-  std::uint64_t first_words = 0;  // words read straight from first blocks, for benchmarks
-  for (std::size_t first = 0; first < b.next_active.size; first += CHUNK) {
-    const std::size_t count = std::min(CHUNK, b.next_active.size - first);
-    const std::uint32_t* chunk = b.next_active.begin() + first;
-    if (any_flow)
-      Rng::first_blocks(seed_, run, year, Stream::NetFlow, chunk, count, b.first_blocks.data());
-    for (std::size_t j = 0; j < count; ++j) {
-      const std::uint32_t i = chunk[j];
-      std::int32_t n = b.next[i];  // > 0: a cell is listed when it fills
-      const int band = cells_[i % N_STATE_CELLS].band;
-      const double r = rho[band];
-      if (r != 0) {
-        // Inversion needs one uniform: the stream's first, read from its first block without
-        // making the Rng (the same number the Rng would give); other cases make the Rng.
-        const double u = detail::first_uniform(b.first_blocks[j]);
-        if (r < 0) {
-          const double p = -r;
-          std::int64_t k;
-          if (u > 0 && p <= 0.5 && static_cast<double>(n) * p < 10) {
-            k = detail::binomial_inversion_at(n, p, u);
-            first_words += 2;
-          } else {
-            Rng rng(seed_, run, year, Stream::NetFlow, i, b.first_blocks[j]);
-            k = binomial_rng(n, p, rng);
-          }
-          n -= static_cast<std::int32_t>(k);
-          net -= k;
-        } else {
-          const double mean = r * n;
-          const double exp_minus_mean =
-              n < 128 ? detail::small_power(exp_minus_rho[band], n) : std::exp(-mean);
-          std::int64_t k;
-          if (u > 0 && mean < 10) {
-            k = detail::poisson_inversion_at(mean, exp_minus_mean, u);
-            first_words += 2;
-          } else {
-            Rng rng(seed_, run, year, Stream::NetFlow, i, b.first_blocks[j]);
-            k = poisson_rng(mean, exp_minus_mean, rng);
-          }
-          n += static_cast<std::int32_t>(k);
-          net += k;
-        }
-        b.next[i] = n;
-      }
-      total += n;
-      roll_up_cell(i, n, row);
-    }
-  }
-  detail::words_drawn += first_words;
-  row[layout_.flow(Flow::NetOther)] += static_cast<std::int32_t>(net);
-  row[layout_.total()] = static_cast<std::int32_t>(total);
+  row[layout_.flow(Flow::NetOther)] += static_cast<std::int32_t>(arrived - b.net_out);
+  row[layout_.total()] = static_cast<std::int32_t>(total + arrived);
 }
 
 void DemandSimulator::simulate(std::uint32_t run, std::int32_t* out,
@@ -728,9 +744,11 @@ void DemandSimulator::simulate(std::uint32_t run, std::int32_t* out, SimulationW
   for (int s = 1; s <= horizon_; ++s) {
     std::int32_t* row = out + static_cast<std::ptrdiff_t>(s) * cols;
     b.next_active.size = 0;
+    b.net_out = 0;
+    b.net_out_by_band.fill(0);
     step_survivors(run, s, b, row);
     step_joiners(run, s, b, row);
-    step_net_flow_and_roll_up(run, s, b, row);
+    step_inflow_and_roll_up(run, s, b, row);
     std::swap(b.state, b.next);
     std::swap(b.active, b.next_active);
     if (observer) observer->observe(run, s, b.state);

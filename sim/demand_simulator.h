@@ -12,14 +12,19 @@
 //                   child from one 32-bit word of its cell's stream: an exact multinomial
 //   3. joiners      new plans in calendar year y: Poisson per age around the trend, each joiner
 //                   given a need x placement and a township from one word by an alias table
-//   4. net other    transfers in (Poisson) or extra leaving (binomial) by age band, as
-//                   calibrated from published stocks
+//   4. net other    transfers in or extra leaving by age band, as calibrated from published
+//                   stocks. Leaving (rate q): each child who would be in the band in January,
+//                   survivor or joiner, leaves with probability q, drawn with 1 and 2 from
+//                   the child's word and for joiners as Poisson(m q) beside Poisson(m (1 - q)).
+//                   Transfers in: Poisson(rho x the band's first-year children) arrivals, each
+//                   in a cell chosen in proportion to its children (Poisson per cell, in law)
 //   5. need changes none by default (SEN2 publishes no flows for them); a model of them would
 //                   move children between cells after step 4, before the roll-up
 //
 // Only occupied cells are visited: each step walks a list of the cells with children (a few
-// thousand of the townships x 2,496 cells), doing 1 and 2 in one pass and 4 with the roll-up
-// in another, so a run costs what its children cost, not what the state's size costs.
+// thousand of the townships x 2,496 cells), doing 1, 2 and 4's leaving in one pass and 4's
+// transfers in with the roll-up in another, so a run costs what its children cost, not what
+// the state's size costs.
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -115,16 +120,17 @@ class DemandSimulator {
   void draw_transition_row(std::uint32_t run, int age, int from,
                            std::array<double, N_PLACEMENTS>& row) const;
   void initial_state(std::uint32_t run, Buffers& b) const;
-  //! Draws transition row (age, from) for this run, the first time a run needs it.
+  //! Draws transition row (age, from) for this run, the first time a run needs it, with
+  //! thresholds for net flow out q.
   const detail::TransitionRow& prepare_transition_row(std::uint32_t run, int age, int from,
-                                                      Buffers& b) const;
+                                                      double q, Buffers& b) const;
   void step_survivors(std::uint32_t run, int step, Buffers& b, std::int32_t* row) const;
   //! Leaving and ageing of a cell of more than LARGE_CELL children, by binomials.
-  void settle_large_cell(std::size_t i, std::int32_t n, double p, const CellInfo& cell,
+  void settle_large_cell(std::size_t i, std::int32_t n, double p, double q, const CellInfo& cell,
                          const detail::TransitionRow& moves, Rng& rng, Buffers& b,
                          std::int64_t& leavers, std::int64_t& aged_out) const;
   void step_joiners(std::uint32_t run, int step, Buffers& b, std::int32_t* row) const;
-  void step_net_flow_and_roll_up(std::uint32_t run, int step, Buffers& b, std::int32_t* row) const;
+  void step_inflow_and_roll_up(std::uint32_t run, int step, Buffers& b, std::int32_t* row) const;
   void roll_up_cell(std::size_t i, std::int32_t n, std::int32_t* row) const;
   std::uint32_t year_key(int step) const {
     return static_cast<std::uint32_t>(params_.origin + step);

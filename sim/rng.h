@@ -295,15 +295,6 @@ inline std::int64_t binomial_inversion(std::int64_t n, double p, Rng& rng) {
   return binomial_inversion_at(n, p, rng.uniform());
 }
 
-//! The first (which = 0) or second (1) uniform() of the stream whose first block is `first`,
-//! without making the Rng: 0 in the 2^-53 case where uniform() would draw again (the caller
-//! then makes the Rng, whose words are the same).
-inline double first_uniform(const Rng::Block& first, int which = 0) {
-  const std::uint64_t bits =
-      ((static_cast<std::uint64_t>(first.v[2 * which]) << 32) | first.v[2 * which + 1]) >> 11;
-  return static_cast<double>(bits) * 0x1.0p-53;
-}
-
 //! The threshold T in [0, 2^32] for which a word w < T has probability p (to within 2^-33):
 //! round(p 2^32), at least 1 for any p > 0, so that no positive probability is lost to
 //! rounding. Draws of one word per Bernoulli trial compare the word with T.
@@ -315,6 +306,18 @@ inline std::uint64_t word_threshold(double p) {
 }
 
 }  // namespace detail
+
+//! Uniform on {0, ..., n - 1}, n >= 1, exactly: Lemire's (2019) multiply-and-reject, one word
+//! a draw save with chance (2^32 mod n) / 2^32.
+inline std::uint32_t uniform_below(std::uint32_t n, Rng& rng) {
+  std::uint64_t m = static_cast<std::uint64_t>(rng.next_u32()) * n;
+  if (static_cast<std::uint32_t>(m) < n) {
+    const std::uint32_t reject_below = (0u - n) % n;  // 2^32 mod n
+    while (static_cast<std::uint32_t>(m) < reject_below)
+      m = static_cast<std::uint64_t>(rng.next_u32()) * n;
+  }
+  return static_cast<std::uint32_t>(m >> 32);
+}
 
 //! Normal(mu, sigma), sigma >= 0 (sigma = 0 returns mu and draws nothing: uncertainty off), by the
 //! ziggurat of Marsaglia & Tsang (2000) with 256 layers, taking layer, sign and abscissa from
@@ -343,17 +346,6 @@ inline std::int64_t poisson_rng(double mean, Rng& rng) {
     detail::throw_invalid("poisson_rng", "mean", mean, "a number in [0, 2^40]");
   if (mean == 0) return 0;
   if (mean < 10) return detail::poisson_inversion(mean, rng);
-  return detail::poisson_ptrs(mean, rng);
-}
-
-//! Poisson(mean) for a caller that has exp(-mean) at hand, e.g. as exp(-rate)^n for many
-//! cells that share a rate: the draw poisson_rng(mean, rng) makes, save that inversion starts
-//! from the given exp(-mean) (equal up to its rounding) instead of computing it.
-inline std::int64_t poisson_rng(double mean, double exp_minus_mean, Rng& rng) {
-  if (!(mean >= 0 && mean <= detail::MAX_COUNT)) [[unlikely]]
-    detail::throw_invalid("poisson_rng", "mean", mean, "a number in [0, 2^40]");
-  if (mean == 0) return 0;
-  if (mean < 10) return detail::poisson_inversion(mean, exp_minus_mean, rng);
   return detail::poisson_ptrs(mean, rng);
 }
 

@@ -153,6 +153,86 @@ TEST(DemandSimulator, NegativeNetFlowRemovesAShareOfTheStock) {
   }
 }
 
+TEST(DemandSimulator, TransfersInLandInProportionToEachCellsChildren) {
+  // Two cohorts in the 16-19 band, 100 and 300 children, one township, +20% net flow and
+  // nothing else: the band draws Poisson(80) arrivals and gives each to a child's cell, the
+  // same law as Poisson(20) and Poisson(60) per cohort independently.
+  models::ModelParameters p = synthetic(false, false, true);
+  p.initial.assign(N_STATE_CELLS, 0);
+  const int asd = static_cast<int>(Need::ASD), sld = static_cast<int>(Need::SLD);
+  p.initial[cell_index(17, asd, static_cast<int>(Placement::Mainstream))] = 100;
+  p.initial[cell_index(18, sld, static_cast<int>(Placement::StateSpecial))] = 300;
+  p.townships = {"Whole"};
+  p.township_shares = {1.0};
+  for (int b = 0; b < N_AGE_BANDS; ++b) {
+    p.net_flow_mean[b] = 0.2;
+    p.net_flow_sd[b] = p.net_flow_year_sd[b] = 0.0;
+  }
+  const DemandSimulator sim(p, DemandLevers::none(1), 1, 23);
+  constexpr int RUNS = 4000;
+  std::vector<std::int32_t> out(static_cast<std::size_t>(sim.years()) * sim.layout().columns());
+  std::array<double, 2> sum{}, sum2{};
+  double covariance = 0;
+  for (std::uint32_t run = 0; run < RUNS; ++run) {
+    Recorder rec;
+    sim.simulate(run, out.data(), nullptr, &rec);
+    std::array<double, 2> arrived{};
+    for (int q = 0; q < N_PLACEMENTS; ++q) {
+      arrived[0] += rec.states[1][cell_index(18, asd, q)];
+      arrived[1] += rec.states[1][cell_index(19, sld, q)];
+    }
+    arrived[0] -= 100;
+    arrived[1] -= 300;
+    ASSERT_GE(arrived[0], 0);
+    ASSERT_GE(arrived[1], 0);
+    for (int c = 0; c < 2; ++c) {
+      sum[c] += arrived[c];
+      sum2[c] += arrived[c] * arrived[c];
+    }
+    covariance += arrived[0] * arrived[1];
+  }
+  const std::array<double, 2> expected = {20.0, 60.0};
+  for (int c = 0; c < 2; ++c) {
+    const double mean = sum[c] / RUNS, var = sum2[c] / RUNS - mean * mean;
+    EXPECT_NEAR(mean, expected[c], 4 * std::sqrt(expected[c] / RUNS)) << "cohort " << c;
+    EXPECT_NEAR(var / expected[c], 1.0, 0.1) << "cohort " << c;  // Poisson: variance = mean
+  }
+  // Independent, as Poisson splitting makes them: the correlation is within sampling error.
+  const double cov = covariance / RUNS - (sum[0] / RUNS) * (sum[1] / RUNS);
+  EXPECT_NEAR(cov / std::sqrt(20.0 * 60.0), 0.0, 4 / std::sqrt(double{RUNS}));
+}
+
+TEST(DemandSimulator, NegativeNetFlowThinsSurvivorsAndJoinersAlike) {
+  // -30% a year with leavers and joiners: of the children who would be in January's stock
+  // (last year's, less leavers and the aged out, plus every joiner), 30% leave with the net
+  // flow, whether they were there a year ago or joined during it.
+  models::ModelParameters p = synthetic(true, true, true);
+  for (int b = 0; b < N_AGE_BANDS; ++b) {
+    p.net_flow_mean[b] = -0.3;
+    p.net_flow_sd[b] = p.net_flow_year_sd[b] = 0.0;
+  }
+  const DemandSimulator sim(p, DemandLevers::none(5), 5, 31);
+  constexpr int RUNS = 400;
+  const RunResults r = run_monte_carlo(sim, RUNS, 2);
+  const auto& L = r.layout;
+  for (int y = 1; y <= 5; ++y) {
+    double out = 0, exposed = 0, joiners = 0;
+    for (int run = 0; run < RUNS; ++run) {
+      const std::int32_t* prev = r.row(run, y - 1);
+      const std::int32_t* row = r.row(run, y);
+      out -= row[L.flow(Flow::NetOther)];
+      joiners += row[L.flow(Flow::Joiners)];
+      exposed += prev[L.total()] - row[L.flow(Flow::Leavers)] - row[L.flow(Flow::AgedOut)] +
+                 row[L.flow(Flow::Joiners)];
+    }
+    // Joiners are about a tenth of the exposed: were they spared, 30% of the rest would
+    // leave, 0.03 x exposed fewer, about 8 sd below what the test expects.
+    ASSERT_GT(joiners, 0.05 * exposed) << "joiners should be a good share of the exposed";
+    // Binomial(exposed, 0.3) summed over runs: sd sqrt(exposed x 0.21).
+    EXPECT_NEAR(out, 0.3 * exposed, 4 * std::sqrt(0.21 * exposed)) << "year " << y;
+  }
+}
+
 TEST(DemandSimulator, CountsAreNeverNegative) {
   const DemandSimulator sim(synthetic(), DemandLevers::none(10), 10, 5);
   std::vector<std::int32_t> out(static_cast<std::size_t>(sim.years()) * sim.layout().columns());

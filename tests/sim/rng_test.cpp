@@ -512,14 +512,6 @@ TEST(Samplers, DegenerateCasesReturnExactlyWithoutDrawing) {
   EXPECT_EQ(rng.draws(), 0u);
 }
 
-TEST(Samplers, PoissonGivenItsExponentialIsTheSameDraw) {
-  for (double mean : {0.5, 3.0, 9.5, 30.0}) {
-    Rng a(SEED, 5, 2025, Stream::NetFlow), b(SEED, 5, 2025, Stream::NetFlow);
-    for (int i = 0; i < 1000; ++i)
-      ASSERT_EQ(poisson_rng(mean, std::exp(-mean), a), poisson_rng(mean, b)) << mean;
-  }
-}
-
 //! Pearson chi-square of category counts against weights; categories of weight 0 must be
 //! empty.
 void expect_categories_fit(const std::vector<std::int64_t>& counts,
@@ -597,6 +589,34 @@ TEST(Samplers, AliasTableGivesItsWeights) {
   // The extreme words fall in the first and last columns.
   EXPECT_GE(table.at(0), 0);
   EXPECT_LT(table.at(0xFFFFFFFFu), 8);
+}
+
+TEST(Samplers, UniformBelowIsExactlyUniform) {
+  // n = 1 draws 0; small ranges fit. n = 3 x 2^30 catches a sampler without rejection: a
+  // plain multiply-shift maps 2 words to every value = 0 (mod 3) and 1 to the others, so
+  // v mod 3 would be 1/2, 1/4, 1/4 rather than thirds, and a quarter of first words are
+  // redrawn.
+  Rng rng(SEED, 0, 2025, Stream::NetFlow);
+  for (int i = 0; i < 100; ++i) ASSERT_EQ(uniform_below(1, rng), 0u);
+  for (const std::uint32_t n : {3u, 10u}) {
+    std::vector<std::int64_t> counts(n, 0);
+    for (int i = 0; i < DRAWS; ++i) {
+      const std::uint32_t v = uniform_below(n, rng);
+      ASSERT_LT(v, n);
+      ++counts[v];
+    }
+    expect_categories_fit(counts, std::vector<double>(n, 1.0));
+  }
+  constexpr std::uint32_t BIG = 3u << 30;
+  std::vector<std::int64_t> residues(3, 0);
+  Rng big(SEED, 1, 2025, Stream::NetFlow);
+  for (int i = 0; i < DRAWS; ++i) {
+    const std::uint32_t v = uniform_below(BIG, big);
+    ASSERT_LT(v, BIG);
+    ++residues[v % 3];
+  }
+  expect_categories_fit(residues, {1.0, 1.0, 1.0});
+  EXPECT_NEAR(static_cast<double>(big.draws()) / DRAWS, 4.0 / 3, 0.01);
 }
 
 TEST(Samplers, AliasTableFitsManyCategories) {
