@@ -119,6 +119,12 @@ struct SimulationWorkspace::Buffers {
   RunParameters rp;
   std::array<TransitionRow, N_AGES * N_PLACEMENTS> rows{};
   std::array<bool, N_AGES * N_PLACEMENTS> row_ready{};
+  //! The step's thresholds of each ready row without levers (rows[r].without's first three),
+  //! side by side so that the cells' loop reads 24 bytes a row.
+  struct Cuts {
+    std::int64_t leave, out, stay;
+  };
+  std::array<Cuts, N_AGES * N_PLACEMENTS> cuts{};
   std::vector<std::int64_t> split;  //!< by township
   std::vector<std::int64_t> mix;    //!< joiners by need x placement x township
   std::vector<double> probs;        //!< the same categories' probabilities
@@ -174,9 +180,7 @@ struct SimulationWorkspace::Buffers {
   //! This step's children lost to net flow out, in all and (for inflow_base) by age band.
   std::int64_t net_out = 0;
   std::array<std::int64_t, N_AGE_BANDS> net_out_by_band{};
-  //! The roll-up's cells by age band (room for every cell), and the running counts of a band
-  //! that receives transfers in.
-  std::array<std::vector<std::uint32_t>, N_AGE_BANDS> band_cells;
+  //! Running counts over the cells of a band that receives transfers in.
   std::vector<std::int64_t> cumulative;
 
   //! Adds k > 0 children to cell i of `next`, listing the cell the first time it fills.
@@ -222,6 +226,7 @@ DemandSimulator::DemandSimulator(const models::ModelParameters& params, DemandLe
                 narrow(layout_.placement(q)),
                 layout_.specialist(0, a, n, q),
                 0};
+        cell_row_[cell_index(a, n, q)] = static_cast<std::uint8_t>(a * N_PLACEMENTS + q);
         if (info.specialist_column >= 0) {
           info.specialist_stride = layout_.specialist(1, a, n, q) - info.specialist_column;
         } else {
@@ -232,6 +237,12 @@ DemandSimulator::DemandSimulator(const models::ModelParameters& params, DemandLe
       }
   for (int c = 0; c < N_STATE_CELLS; ++c)
     if (params_.initial[c] > 0) initial_cells_.push_back(static_cast<std::uint32_t>(c));
+  for (int band = 0; band < N_AGE_BANDS; ++band) band_ages_[band] = {MAX_AGE + 1, -1};
+  for (int a = 0; a < N_AGES; ++a) {
+    auto& [first, last] = band_ages_[age_band(a)];
+    first = std::min(first, a);
+    last = std::max(last, a);
+  }
   if (townships() > 1) {
     // Township k's words end at the cumulative share of townships 0..k (the last at 2^32).
     double sum = 0, total = 0;
@@ -435,6 +446,7 @@ const TransitionRow& DemandSimulator::prepare_transition_row(std::uint32_t run, 
   moves.p = std::min(MAX_HAZARD, b.rp.hazard[age] * params_.leave_relative_risk[from]);
   moves.q = q;
   moves.without = moves.thresholds(moves.p, q);
+  b.cuts[r] = {moves.without.leave, moves.without.out, moves.without.stay};
   b.row_ready[r] = true;
   return moves;
 }
@@ -451,6 +463,15 @@ void DemandSimulator::step_survivors(std::uint32_t run, int step, Buffers& b,
   // Net flow out of the band a child ages into (none at 25: those plans end anyway).
   std::array<double, N_AGES> q_by_age{};
   for (int a = 0; a < MAX_AGE; ++a) q_by_age[a] = std::max(-rp.net_flow[step][age_band(a + 1)], 0.0);
+  // Rows drawn in earlier steps get this year's net flow out.
+  for (int r = 0; r < N_AGES * N_PLACEMENTS; ++r) {
+    TransitionRow& moves = b.rows[r];
+    const double q = q_by_age[r / N_PLACEMENTS];
+    if (!b.row_ready[r] || moves.q == q) continue;
+    moves.q = q;
+    moves.without = moves.thresholds(moves.p, q);
+    b.cuts[r] = {moves.without.leave, moves.without.out, moves.without.stay};
+  }
   for (std::size_t first = 0; first < b.active.size; first += CHUNK) {
     const std::size_t count = std::min(CHUNK, b.active.size - first);
     const std::uint32_t* chunk = b.active.begin() + first;
@@ -469,35 +490,29 @@ void DemandSimulator::step_survivors(std::uint32_t run, int step, Buffers& b,
       words_read += static_cast<std::uint64_t>(n);
       const std::size_t block = i / N_STATE_CELLS * N_STATE_CELLS;
       const int c = static_cast<int>(i - block);
-      const CellInfo& cell = cells_[c];
-      const int r = cell.age * N_PLACEMENTS + cell.placement;
-      const double q = q_by_age[cell.age];
-      if (!b.row_ready[r]) [[unlikely]] {
-        prepare_transition_row(run, cell.age, cell.placement, q, b);
-      } else if (b.rows[r].q != q) [[unlikely]] {
-        b.rows[r].q = q;  // the year's net flow out differs from the last one's
-        b.rows[r].without = b.rows[r].thresholds(b.rows[r].p, q);
-      }
+      const int r = cell_row_[c];
+      const int age = r / N_PLACEMENTS, placement = r % N_PLACEMENTS;
+      const double q = q_by_age[age];
+      if (!b.row_ready[r]) [[unlikely]]
+        prepare_transition_row(run, age, placement, q, b);
       const TransitionRow& moves = b.rows[r];
       // 1, 2 and 4's flow out at once, one word per child (ChildThresholds). Levers change the
       // thresholds, never which word a child reads, so a lever moves only the children at its
       // margin.
-      const double p =
-          levered ? std::min(MAX_HAZARD, rp.hazard[cell.age] *
-                                             params_.leave_relative_risk[cell.placement] * mult[c])
-                  : moves.p;
+      Buffers::Cuts cuts = b.cuts[r];
+      double p = moves.p;
+      if (levered) [[unlikely]] {
+        p = std::min(MAX_HAZARD,
+                     rp.hazard[age] * params_.leave_relative_risk[placement] * mult[c]);
+        levered_thresholds = moves.thresholds(p, q);
+        cuts = {levered_thresholds.leave, levered_thresholds.out, levered_thresholds.stay};
+      }
       if (n > LARGE_CELL) [[unlikely]] {
         Rng rng(seed_, run, year, Stream::Leavers, i, b.first_blocks[j]);
-        settle_large_cell(i, n, p, q, cell, moves, rng, b, leavers, aged_out);
+        settle_large_cell(i, n, p, q, cells_[c], moves, rng, b, leavers, aged_out);
         continue;
       }
-      const ChildThresholds* thresholds = &moves.without;
-      if (levered) {
-        levered_thresholds = moves.thresholds(p, q);
-        thresholds = &levered_thresholds;
-      }
-      const ChildThresholds& t = *thresholds;
-      const std::uint32_t first_dest = i + static_cast<std::uint32_t>(AGE_STRIDE - cell.placement);
+      const std::uint32_t first_dest = i + static_cast<std::uint32_t>(AGE_STRIDE - placement);
       // Children whose words fall below each threshold, four words a round: a cell of up to
       // four children (most of them) takes one round, from its stream's first block. The last
       // round's spare words count as 2^32, below no threshold.
@@ -507,18 +522,19 @@ void DemandSimulator::step_survivors(std::uint32_t run, int step, Buffers& b,
         for (std::int32_t k = 0; k < 4; ++k) {
           const std::int64_t spare = std::int64_t{base} + k >= n;
           const std::int64_t w = std::int64_t{words4.v[k]} | (spare << 32);
-          below_leave += w < t.leave;
-          below_out += w < t.out;
-          below_stay += w < t.stay;
+          below_leave += w < cuts.leave;
+          below_out += w < cuts.out;
+          below_stay += w < cuts.stay;
         }
       }
       const std::int64_t left = below_leave, out = below_out - below_leave,
                          stayed = below_stay - below_out;
       gone += out;
-      if (step == 1) b.net_out_by_band[age_band(std::min(cell.age + 1, MAX_AGE))] += out;
+      if (step == 1) b.net_out_by_band[age_band(std::min(age + 1, MAX_AGE))] += out;
       // Movers are few outside the phase transfers: find their placements only in a cell that
       // has some (one branch per cell), still without a branch per child.
-      if (left + out + stayed < n) {
+      if (below_stay < n) {
+        const ChildThresholds& t = levered ? levered_thresholds : moves.without;
         for (std::int32_t base = 0; base < n; base += 4) {
           const Rng::Block& words4 = b.block(j, base / 4);
           for (std::int32_t k = 0; k < 4; ++k) {
@@ -532,13 +548,11 @@ void DemandSimulator::step_survivors(std::uint32_t run, int step, Buffers& b,
       }
       leavers += left;
       // At 25 the stayers are the plans that end (the row there has nowhere to move).
-      const bool last_age = cell.age == MAX_AGE;
+      const bool last_age = age == MAX_AGE;
       aged_out += last_age ? stayed : 0;
       b.stayers[n_stayers] = {i + static_cast<std::uint32_t>(AGE_STRIDE),
                               static_cast<std::int32_t>(stayed)};
-      // As integer arithmetic (stayed >= 0, so -stayed's sign bit is stayed > 0): a bool here
-      // was spilled as one byte and reloaded as eight, stalling store forwarding every cell.
-      n_stayers += (static_cast<std::uint64_t>(-stayed) >> 63) & static_cast<std::uint64_t>(!last_age);
+      n_stayers += (stayed > 0) & !last_age;
     }
     for (std::size_t k = 0; k < n_stayers; ++k) b.add_next(b.stayers[k].cell, b.stayers[k].count);
     for (std::size_t k = 0; k < n_movers; ++k) b.add_next(movers[k], 1);
@@ -662,16 +676,10 @@ void DemandSimulator::step_joiners(std::uint32_t run, int step, Buffers& b,
 
 void DemandSimulator::step_inflow_and_roll_up(std::uint32_t run, int step, Buffers& b,
                                               std::int32_t* row) const {
-  // The roll-up, listing each band's cells for the transfers in.
   std::int64_t total = 0;
-  std::array<std::size_t, N_AGE_BANDS> band_size{};
-  for (auto& cells : b.band_cells)
-    if (cells.size() < b.next_active.size) cells.resize(b.next.size());
   for (std::size_t k = 0; k < b.next_active.size; ++k) {
     const std::uint32_t i = b.next_active.cells[k];
     const std::int32_t n = b.next[i];  // > 0: a cell is listed when it fills
-    const int band = cells_[i % N_STATE_CELLS].band;
-    b.band_cells[band][band_size[band]++] = i;
     total += n;
     roll_up_cell(i, n, row);
   }
@@ -687,7 +695,9 @@ void DemandSimulator::step_inflow_and_roll_up(std::uint32_t run, int step, Buffe
   // it would compound into exponential growth that no LA's history shows (net transfers in
   // are a flow of people, not a rate of growth). Poisson(rho x base) children arrive, each in
   // a cell chosen in proportion to its children: the same law as Poisson(rho' n) per cell
-  // with rho' = rho x base / current, at a draw per arrival rather than per cell.
+  // with rho' = rho x base / current, at a draw per arrival rather than per cell. The band's
+  // children are counted off in cell order (township, age, need, placement), which no
+  // order of visiting cells changes.
   const auto& rho = b.rp.net_flow[step];
   const std::uint32_t year = year_key(step);
   std::int64_t arrived = 0;
@@ -697,17 +707,23 @@ void DemandSimulator::step_inflow_and_roll_up(std::uint32_t run, int step, Buffe
     Rng rng(seed_, run, year, Stream::NetFlow, NET_FLOW_YEAR_SUBSTREAM + 1 + band);
     const std::int64_t k = poisson_rng(rho[band] * b.inflow_base[band], rng);
     if (k == 0) continue;
-    const std::uint32_t* cells = b.band_cells[band].data();
-    const std::size_t m = band_size[band];
-    b.cumulative.resize(m);
+    // The band's cells in each township are one range, its ages' AGE_STRIDE cells each.
+    const auto [first_age, last_age] = band_ages_[band];
+    const std::size_t span = static_cast<std::size_t>(last_age - first_age + 1) * AGE_STRIDE;
+    const std::size_t first_cell = static_cast<std::size_t>(first_age) * AGE_STRIDE;
+    b.cumulative.resize(span * static_cast<std::size_t>(townships()));
     std::int64_t sum = 0;
-    for (std::size_t c = 0; c < m; ++c) b.cumulative[c] = sum += b.next[cells[c]];
+    for (int t = 0; t < townships(); ++t) {
+      const std::int32_t* counts = b.next.data() + t * N_STATE_CELLS + first_cell;
+      std::int64_t* cumulative = b.cumulative.data() + t * span;
+      for (std::size_t c = 0; c < span; ++c) cumulative[c] = sum += counts[c];
+    }
     for (std::int64_t a = 0; a < k; ++a) {
       // Child j of the band, uniform, lives in the first cell whose running count exceeds j.
       const std::int64_t j = uniform_below(static_cast<std::uint32_t>(current), rng);
-      const std::size_t c = static_cast<std::size_t>(
+      const auto c = static_cast<std::size_t>(
           std::upper_bound(b.cumulative.begin(), b.cumulative.end(), j) - b.cumulative.begin());
-      const std::uint32_t i = cells[c];
+      const std::size_t i = c / span * N_STATE_CELLS + first_cell + c % span;
       b.next[i] += 1;
       roll_up_cell(i, 1, row);
     }

@@ -25,8 +25,10 @@
 // thousand of the townships x 2,496 cells), doing 1, 2 and 4's leaving in one pass and 4's
 // transfers in with the roll-up in another, so a run costs what its children cost, not what
 // the state's size costs.
+#include <array>
 #include <cstdint>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "models/model_parameters.h"
@@ -142,6 +144,12 @@ class DemandSimulator {
   std::uint64_t seed_;
   RollupLayout layout_;
   std::array<CellInfo, models::N_STATE_CELLS> cells_{};
+  //! Each cell's transition row, age x N_PLACEMENTS + placement: what leaving and ageing
+  //! read of a cell, 2.5 KB where cells_ is 60.
+  std::array<std::uint8_t, models::N_STATE_CELLS> cell_row_{};
+  static_assert(N_AGES * N_PLACEMENTS <= 256, "a cell's row fits a byte");
+  //! Each age band's first and last age (the bands are ranges of ages).
+  std::array<std::pair<int, int>, N_AGE_BANDS> band_ages_{};
   std::vector<std::uint32_t> initial_cells_;  //!< cells with children at the origin
   //! Word thresholds between townships (cumulative township shares): a child of the origin
   //! split with word w goes to the township counting the thresholds <= w.
