@@ -86,8 +86,8 @@ struct TransitionRow {
     const double gone = p_leave + (1 - p_leave) * q_out;
     t.leave = static_cast<std::int64_t>(word_threshold(p_leave));
     t.out = std::max(static_cast<std::int64_t>(word_threshold(gone)), t.leave);
-    t.stay = n_others == 0 ? WORDS
-                           : static_cast<std::int64_t>(word_threshold(gone + (1 - gone) * stay));
+    t.stay =
+        n_others == 0 ? WORDS : static_cast<std::int64_t>(word_threshold(gone + (1 - gone) * stay));
     t.stay = std::max(t.stay, t.out);
     t.bounds.fill(2 * WORDS);
     if (n_others > 0) {
@@ -462,7 +462,8 @@ void DemandSimulator::step_survivors(std::uint32_t run, int step, Buffers& b,
   ChildThresholds levered_thresholds;  // a cell's, when a lever changes its hazard
   // Net flow out of the band a child ages into (none at 25: those plans end anyway).
   std::array<double, N_AGES> q_by_age{};
-  for (int a = 0; a < MAX_AGE; ++a) q_by_age[a] = std::max(-rp.net_flow[step][age_band(a + 1)], 0.0);
+  for (int a = 0; a < MAX_AGE; ++a)
+    q_by_age[a] = std::max(-rp.net_flow[step][age_band(a + 1)], 0.0);
   // Rows drawn in earlier steps get this year's net flow out.
   for (int r = 0; r < N_AGES * N_PLACEMENTS; ++r) {
     TransitionRow& moves = b.rows[r];
@@ -486,7 +487,7 @@ void DemandSimulator::step_survivors(std::uint32_t run, int step, Buffers& b,
     for (std::size_t j = 0; j < count; ++j) {
       const std::uint32_t i = chunk[j];
       const std::int32_t n = b.state[i];
-      b.state[i] = 0;        // leaves `state` all zero, ready to be the next step's `next`
+      b.state[i] = 0;  // leaves `state` all zero, ready to be the next step's `next`
       words_read += static_cast<std::uint64_t>(n);
       const std::size_t block = i / N_STATE_CELLS * N_STATE_CELLS;
       const int c = static_cast<int>(i - block);
@@ -502,8 +503,7 @@ void DemandSimulator::step_survivors(std::uint32_t run, int step, Buffers& b,
       Buffers::Cuts cuts = b.cuts[r];
       double p = moves.p;
       if (levered) [[unlikely]] {
-        p = std::min(MAX_HAZARD,
-                     rp.hazard[age] * params_.leave_relative_risk[placement] * mult[c]);
+        p = std::min(MAX_HAZARD, rp.hazard[age] * params_.leave_relative_risk[placement] * mult[c]);
         levered_thresholds = moves.thresholds(p, q);
         cuts = {levered_thresholds.leave, levered_thresholds.out, levered_thresholds.stay};
       }
@@ -687,8 +687,7 @@ void DemandSimulator::step_inflow_and_roll_up(std::uint32_t run, int step, Buffe
   // out took in steps 1-3.
   if (step == 1)
     for (int band = 0; band < N_AGE_BANDS; ++band)
-      b.inflow_base[band] =
-          static_cast<double>(row[layout_.band(band)] + b.net_out_by_band[band]);
+      b.inflow_base[band] = static_cast<double>(row[layout_.band(band)] + b.net_out_by_band[band]);
   // A negative net flow rate was a share of the band's children leaving, drawn with their
   // other flows (ChildThresholds, step_joiners). A positive rate rho is an inflow of rho x the
   // band's children in the first projected year, every year: proportional to a growing stock
