@@ -125,6 +125,13 @@ struct SimulationWorkspace::Buffers {
     std::int64_t leave, out, stay;
   };
   std::array<Cuts, N_AGES * N_PLACEMENTS> cuts{};
+  //! Gives row r the net flow out q: its thresholds without levers, and their cut points.
+  void set_net_out(int r, double q) {
+    TransitionRow& row = rows[r];
+    row.q = q;
+    row.without = row.thresholds(row.p, q);
+    cuts[r] = {row.without.leave, row.without.out, row.without.stay};
+  }
   std::vector<std::int64_t> split;  //!< by township
   std::vector<std::int64_t> mix;    //!< joiners by need x placement x township
   std::vector<double> probs;        //!< the same categories' probabilities
@@ -444,9 +451,7 @@ const TransitionRow& DemandSimulator::prepare_transition_row(std::uint32_t run, 
   if (moves.n_others == 0) moves.stay = 1;  // nowhere else to go
   // The hazard as step_survivors computes it for a cell whose lever is 1 (x 1 is exact).
   moves.p = std::min(MAX_HAZARD, b.rp.hazard[age] * params_.leave_relative_risk[from]);
-  moves.q = q;
-  moves.without = moves.thresholds(moves.p, q);
-  b.cuts[r] = {moves.without.leave, moves.without.out, moves.without.stay};
+  b.set_net_out(r, q);
   b.row_ready[r] = true;
   return moves;
 }
@@ -466,12 +471,8 @@ void DemandSimulator::step_survivors(std::uint32_t run, int step, Buffers& b,
     q_by_age[a] = std::max(-rp.net_flow[step][age_band(a + 1)], 0.0);
   // Rows drawn in earlier steps get this year's net flow out.
   for (int r = 0; r < N_AGES * N_PLACEMENTS; ++r) {
-    TransitionRow& moves = b.rows[r];
     const double q = q_by_age[r / N_PLACEMENTS];
-    if (!b.row_ready[r] || moves.q == q) continue;
-    moves.q = q;
-    moves.without = moves.thresholds(moves.p, q);
-    b.cuts[r] = {moves.without.leave, moves.without.out, moves.without.stay};
+    if (b.row_ready[r] && b.rows[r].q != q) b.set_net_out(r, q);
   }
   for (std::size_t first = 0; first < b.active.size; first += CHUNK) {
     const std::size_t count = std::min(CHUNK, b.active.size - first);
