@@ -119,18 +119,11 @@ struct SimulationWorkspace::Buffers {
   RunParameters rp;
   std::array<TransitionRow, N_AGES * N_PLACEMENTS> rows{};
   std::array<bool, N_AGES * N_PLACEMENTS> row_ready{};
-  //! The step's thresholds of each ready row without levers (rows[r].without's first three),
-  //! side by side so that the cells' loop reads 24 bytes a row.
-  struct Cuts {
-    std::int64_t leave, out, stay;
-  };
-  std::array<Cuts, N_AGES * N_PLACEMENTS> cuts{};
-  //! Gives row r the net flow out q: its thresholds without levers, and their cut points.
+  //! Gives row r the net flow out q: its thresholds without levers.
   void set_net_out(int r, double q) {
     TransitionRow& row = rows[r];
     row.q = q;
     row.without = row.thresholds(row.p, q);
-    cuts[r] = {row.without.leave, row.without.out, row.without.stay};
   }
   std::vector<std::int64_t> split;  //!< by township
   std::vector<std::int64_t> mix;    //!< joiners by need x placement x township
@@ -184,7 +177,8 @@ struct SimulationWorkspace::Buffers {
   //! Children by age band before the first year's net flow: a positive net flow adds
   //! rho x this many children a year (an additive inflow), not rho x the growing stock.
   std::array<double, N_AGE_BANDS> inflow_base{};
-  //! This step's children lost to net flow out, in all and (for inflow_base) by age band.
+  //! This step's children lost to net flow out, in all and by age band. The bands are read
+  //! only for inflow_base, so survivors' small cells, the hot path, count them at step 1 only.
   std::int64_t net_out = 0;
   std::array<std::int64_t, N_AGE_BANDS> net_out_by_band{};
   //! Running counts over the cells of a band that receives transfers in.
@@ -233,7 +227,6 @@ DemandSimulator::DemandSimulator(const models::ModelParameters& params, DemandLe
                 narrow(layout_.placement(q)),
                 layout_.specialist(0, a, n, q),
                 0};
-        cell_row_[cell_index(a, n, q)] = static_cast<std::uint8_t>(a * N_PLACEMENTS + q);
         if (info.specialist_column >= 0) {
           info.specialist_stride = layout_.specialist(1, a, n, q) - info.specialist_column;
         } else {
@@ -244,12 +237,6 @@ DemandSimulator::DemandSimulator(const models::ModelParameters& params, DemandLe
       }
   for (int c = 0; c < N_STATE_CELLS; ++c)
     if (params_.initial[c] > 0) initial_cells_.push_back(static_cast<std::uint32_t>(c));
-  for (int band = 0; band < N_AGE_BANDS; ++band) band_ages_[band] = {MAX_AGE + 1, -1};
-  for (int a = 0; a < N_AGES; ++a) {
-    auto& [first, last] = band_ages_[age_band(a)];
-    first = std::min(first, a);
-    last = std::max(last, a);
-  }
   if (townships() > 1) {
     // Township k's words end at the cumulative share of townships 0..k (the last at 2^32).
     double sum = 0, total = 0;
@@ -426,8 +413,8 @@ void DemandSimulator::initial_state(std::uint32_t run, Buffers& b) const {
   }
 }
 
-const TransitionRow& DemandSimulator::prepare_transition_row(std::uint32_t run, int age, int from,
-                                                             double q, Buffers& b) const {
+void DemandSimulator::prepare_transition_row(std::uint32_t run, int age, int from, double q,
+                                             Buffers& b) const {
   const int r = age * N_PLACEMENTS + from;
   TransitionRow& moves = b.rows[r];
   std::array<double, N_PLACEMENTS> probs{};
@@ -453,7 +440,6 @@ const TransitionRow& DemandSimulator::prepare_transition_row(std::uint32_t run, 
   moves.p = std::min(MAX_HAZARD, b.rp.hazard[age] * params_.leave_relative_risk[from]);
   b.set_net_out(r, q);
   b.row_ready[r] = true;
-  return moves;
 }
 
 void DemandSimulator::step_survivors(std::uint32_t run, int step, Buffers& b,
@@ -492,8 +478,9 @@ void DemandSimulator::step_survivors(std::uint32_t run, int step, Buffers& b,
       words_read += static_cast<std::uint64_t>(n);
       const std::size_t block = i / N_STATE_CELLS * N_STATE_CELLS;
       const int c = static_cast<int>(i - block);
-      const int r = cell_row_[c];
-      const int age = r / N_PLACEMENTS, placement = r % N_PLACEMENTS;
+      const CellInfo& cell = cells_[c];
+      const int age = cell.age, placement = cell.placement;
+      const int r = age * N_PLACEMENTS + placement;
       const double q = q_by_age[age];
       if (!b.row_ready[r]) [[unlikely]]
         prepare_transition_row(run, age, placement, q, b);
@@ -501,16 +488,15 @@ void DemandSimulator::step_survivors(std::uint32_t run, int step, Buffers& b,
       // 1, 2 and 4's flow out at once, one word per child (ChildThresholds). Levers change the
       // thresholds, never which word a child reads, so a lever moves only the children at its
       // margin.
-      Buffers::Cuts cuts = b.cuts[r];
       double p = moves.p;
       if (levered) [[unlikely]] {
         p = std::min(MAX_HAZARD, rp.hazard[age] * params_.leave_relative_risk[placement] * mult[c]);
         levered_thresholds = moves.thresholds(p, q);
-        cuts = {levered_thresholds.leave, levered_thresholds.out, levered_thresholds.stay};
       }
+      const ChildThresholds& t = levered ? levered_thresholds : moves.without;
       if (n > LARGE_CELL) [[unlikely]] {
         Rng rng(seed_, run, year, Stream::Leavers, i, b.first_blocks[j]);
-        settle_large_cell(i, n, p, q, cells_[c], moves, rng, b, leavers, aged_out);
+        settle_large_cell(i, n, p, q, cell, moves, rng, b, leavers, aged_out);
         continue;
       }
       const std::uint32_t first_dest = i + static_cast<std::uint32_t>(AGE_STRIDE - placement);
@@ -523,9 +509,9 @@ void DemandSimulator::step_survivors(std::uint32_t run, int step, Buffers& b,
         for (std::int32_t k = 0; k < 4; ++k) {
           const std::int64_t spare = std::int64_t{base} + k >= n;
           const std::int64_t w = std::int64_t{words4.v[k]} | (spare << 32);
-          below_leave += w < cuts.leave;
-          below_out += w < cuts.out;
-          below_stay += w < cuts.stay;
+          below_leave += w < t.leave;
+          below_out += w < t.out;
+          below_stay += w < t.stay;
         }
       }
       const std::int64_t left = below_leave, out = below_out - below_leave,
@@ -535,7 +521,6 @@ void DemandSimulator::step_survivors(std::uint32_t run, int step, Buffers& b,
       // Movers are few outside the phase transfers: find their placements only in a cell that
       // has some (one branch per cell), still without a branch per child.
       if (below_stay < n) {
-        const ChildThresholds& t = levered ? levered_thresholds : moves.without;
         for (std::int32_t base = 0; base < n; base += 4) {
           const Rng::Block& words4 = b.block(j, base / 4);
           for (std::int32_t k = 0; k < 4; ++k) {
@@ -708,9 +693,9 @@ void DemandSimulator::step_inflow_and_roll_up(std::uint32_t run, int step, Buffe
     const std::int64_t k = poisson_rng(rho[band] * b.inflow_base[band], rng);
     if (k == 0) continue;
     // The band's cells in each township are one range, its ages' AGE_STRIDE cells each.
-    const auto [first_age, last_age] = band_ages_[band];
-    const std::size_t span = static_cast<std::size_t>(last_age - first_age + 1) * AGE_STRIDE;
-    const std::size_t first_cell = static_cast<std::size_t>(first_age) * AGE_STRIDE;
+    const std::size_t span =
+        static_cast<std::size_t>(AGE_BAND_MAX[band] - AGE_BAND_MIN[band] + 1) * AGE_STRIDE;
+    const std::size_t first_cell = static_cast<std::size_t>(AGE_BAND_MIN[band]) * AGE_STRIDE;
     b.cumulative.resize(span * static_cast<std::size_t>(townships()));
     std::int64_t sum = 0;
     for (int t = 0; t < townships(); ++t) {

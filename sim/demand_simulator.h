@@ -28,7 +28,6 @@
 #include <array>
 #include <cstdint>
 #include <memory>
-#include <utility>
 #include <vector>
 
 #include "models/model_parameters.h"
@@ -124,8 +123,7 @@ class DemandSimulator {
   void initial_state(std::uint32_t run, Buffers& b) const;
   //! Draws transition row (age, from) for this run, the first time a run needs it, with
   //! thresholds for net flow out q.
-  const detail::TransitionRow& prepare_transition_row(std::uint32_t run, int age, int from,
-                                                      double q, Buffers& b) const;
+  void prepare_transition_row(std::uint32_t run, int age, int from, double q, Buffers& b) const;
   void step_survivors(std::uint32_t run, int step, Buffers& b, std::int32_t* row) const;
   //! Leaving and ageing of a cell of more than LARGE_CELL children, by binomials.
   void settle_large_cell(std::size_t i, std::int32_t n, double p, double q, const CellInfo& cell,
@@ -144,12 +142,6 @@ class DemandSimulator {
   std::uint64_t seed_;
   RollupLayout layout_;
   std::array<CellInfo, models::N_STATE_CELLS> cells_{};
-  //! Each cell's transition row, age x N_PLACEMENTS + placement: what leaving and ageing
-  //! read of a cell, 2.5 KB where cells_ is 60.
-  std::array<std::uint8_t, models::N_STATE_CELLS> cell_row_{};
-  static_assert(N_AGES * N_PLACEMENTS <= 256, "a cell's row fits a byte");
-  //! Each age band's first and last age (the bands are ranges of ages).
-  std::array<std::pair<int, int>, N_AGE_BANDS> band_ages_{};
   std::vector<std::uint32_t> initial_cells_;  //!< cells with children at the origin
   //! Word thresholds between townships (cumulative township shares): a child of the origin
   //! split with word w goes to the township counting the thresholds <= w.

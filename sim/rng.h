@@ -201,11 +201,12 @@ inline double choose(bool c, double a, double b) {
 }
 
 //! Poisson by inversion: one uniform, then a search of the CDF upward from 0 with the pmf
-//! recurrence f(k) = f(k-1) * mean / k, starting from f(0) = exp_minus_mean. Expected cost
+//! recurrence f(k) = f(k-1) * mean / k, starting from f(0) = exp(-mean). Expected cost
 //! mean + 1 steps, so small means only. The first step (k = 0 or more?) is taken without a
 //! branch, since its outcome is the draw itself; the arithmetic is the loop's (x / 1 = x).
-inline std::int64_t poisson_inversion_at(double mean, double exp_minus_mean, double u) {
-  double pmf = exp_minus_mean;
+inline std::int64_t poisson_inversion(double mean, Rng& rng) {
+  double u = rng.uniform();
+  double pmf = std::exp(-mean);
   // pmf > 0 ends the loop if rounding leaves the summed CDF just short of u near 1.
   const bool step = u > pmf && pmf > 0;
   u = choose(step, u - pmf, u);
@@ -219,14 +220,6 @@ inline std::int64_t poisson_inversion_at(double mean, double exp_minus_mean, dou
     pmf *= mean / static_cast<double>(k);
   }
   return k;
-}
-
-inline std::int64_t poisson_inversion(double mean, double exp_minus_mean, Rng& rng) {
-  return poisson_inversion_at(mean, exp_minus_mean, rng.uniform());
-}
-
-inline std::int64_t poisson_inversion(double mean, Rng& rng) {
-  return poisson_inversion(mean, std::exp(-mean), rng);
 }
 
 //! base^n for 0 <= n < 128 by squaring, without branches on the bits of n (which would be
@@ -259,8 +252,8 @@ inline double complement_power(double p, std::int64_t n) {
 //! Binomial by sequential search with the pmf recurrence
 //! f(k) = f(k-1) * ((n + 1) / k - 1) * p / q (Kachitvichyanukul & Schmeiser 1988, BINV).
 //! Expected cost n p + 1 steps; with p <= 0.5 and n p < 10, f(0) = (1 - p)^n > e^-14.
-//! The draw for the uniform u in (0, 1); binomial_inversion(n, p, rng) draws u from rng.
-inline std::int64_t binomial_inversion_at(std::int64_t n, double p, double u) {
+inline std::int64_t binomial_inversion(std::int64_t n, double p, Rng& rng) {
+  double u = rng.uniform();
   // f(0) = q^n and f(1) = n p q^(n-1): for small n both from one table of powers, so the
   // common outcomes 0 and 1 need no division.
   const double q = 1 - p;
@@ -289,10 +282,6 @@ inline std::int64_t binomial_inversion_at(std::int64_t n, double p, double u) {
     pmf *= scaled / static_cast<double>(k) - odds;
   }
   return k;
-}
-
-inline std::int64_t binomial_inversion(std::int64_t n, double p, Rng& rng) {
-  return binomial_inversion_at(n, p, rng.uniform());
 }
 
 //! The threshold T in [0, 2^32] for which a word w < T has probability p (to within 2^-33):

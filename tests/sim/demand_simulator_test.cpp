@@ -62,6 +62,13 @@ models::ModelParameters synthetic(bool joiners = true, bool leavers = true, bool
   return p;
 }
 
+//! The same net flow rate in every age band, without uncertainty.
+void set_net_flow(models::ModelParameters& p, double rate) {
+  p.net_flow_mean.fill(rate);
+  p.net_flow_sd.fill(0.0);
+  p.net_flow_year_sd.fill(0.0);
+}
+
 //! Records every year's state of one run.
 class Recorder : public RunObserver {
  public:
@@ -117,10 +124,7 @@ TEST(DemandSimulator, PositiveNetFlowIsAnInflowNotCompoundGrowth) {
   // children arrive every year (the first year's 20%), not 20% of a growing stock, which would
   // be 249 by year 5. Five years, so that nobody ages out of 0-25.
   models::ModelParameters p = synthetic(false, false, true);
-  for (int b = 0; b < N_AGE_BANDS; ++b) {
-    p.net_flow_mean[b] = 0.2;
-    p.net_flow_sd[b] = p.net_flow_year_sd[b] = 0.0;
-  }
+  set_net_flow(p, 0.2);
   const DemandSimulator sim(p, DemandLevers::none(5), 5, 17);
   constexpr int RUNS = 400;
   const RunResults r = run_monte_carlo(sim, RUNS, 2);
@@ -139,10 +143,7 @@ TEST(DemandSimulator, PositiveNetFlowIsAnInflowNotCompoundGrowth) {
 TEST(DemandSimulator, NegativeNetFlowRemovesAShareOfTheStock) {
   // -10% a year with nothing else moving: 600 x 0.9^k, give or take sampling.
   models::ModelParameters p = synthetic(false, false, true);
-  for (int b = 0; b < N_AGE_BANDS; ++b) {
-    p.net_flow_mean[b] = -0.1;
-    p.net_flow_sd[b] = p.net_flow_year_sd[b] = 0.0;
-  }
+  set_net_flow(p, -0.1);
   const DemandSimulator sim(p, DemandLevers::none(5), 5, 17);
   constexpr int RUNS = 400;
   const RunResults r = run_monte_carlo(sim, RUNS, 2);
@@ -164,10 +165,7 @@ TEST(DemandSimulator, TransfersInLandInProportionToEachCellsChildren) {
   p.initial[cell_index(18, sld, static_cast<int>(Placement::StateSpecial))] = 300;
   p.townships = {"Whole"};
   p.township_shares = {1.0};
-  for (int b = 0; b < N_AGE_BANDS; ++b) {
-    p.net_flow_mean[b] = 0.2;
-    p.net_flow_sd[b] = p.net_flow_year_sd[b] = 0.0;
-  }
+  set_net_flow(p, 0.2);
   const DemandSimulator sim(p, DemandLevers::none(1), 1, 23);
   constexpr int RUNS = 4000;
   std::vector<std::int32_t> out(static_cast<std::size_t>(sim.years()) * sim.layout().columns());
@@ -207,10 +205,7 @@ TEST(DemandSimulator, NegativeNetFlowThinsSurvivorsAndJoinersAlike) {
   // (last year's, less leavers and the aged out, plus every joiner), 30% leave with the net
   // flow, whether they were there a year ago or joined during it.
   models::ModelParameters p = synthetic(true, true, true);
-  for (int b = 0; b < N_AGE_BANDS; ++b) {
-    p.net_flow_mean[b] = -0.3;
-    p.net_flow_sd[b] = p.net_flow_year_sd[b] = 0.0;
-  }
+  set_net_flow(p, -0.3);
   const DemandSimulator sim(p, DemandLevers::none(5), 5, 31);
   constexpr int RUNS = 400;
   const RunResults r = run_monte_carlo(sim, RUNS, 2);
