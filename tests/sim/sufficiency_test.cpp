@@ -103,6 +103,25 @@ std::pair<int, std::int64_t> brute_force(const MatchingProblem& p) {
   return best;
 }
 
+//! A solution is an assignment: no sink over its vacancies, every child placed or overflowing,
+//! no negative flow, and the reported cost the cost of the flows.
+void expect_feasible(const MatchingProblem& p, const MatchingSolution& s, int trial) {
+  std::vector<std::int32_t> load(p.capacity.size(), 0), out(p.supply.size(), 0);
+  std::int64_t cost = 0;
+  for (std::size_t a = 0; a < p.arcs.size(); ++a) {
+    ASSERT_GE(s.flow[a], 0) << "trial " << trial;
+    load[p.arcs[a].sink] += s.flow[a];
+    out[p.arcs[a].source] += s.flow[a];
+    cost += p.arcs[a].cost * s.flow[a];
+  }
+  for (std::size_t k = 0; k < load.size(); ++k) ASSERT_LE(load[k], p.capacity[k]);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    ASSERT_GE(s.overflow[i], 0) << "trial " << trial;
+    ASSERT_EQ(out[i] + s.overflow[i], p.supply[i]) << "trial " << trial;
+  }
+  ASSERT_EQ(cost, s.cost) << "trial " << trial;
+}
+
 TEST(Matching, AgreesWithExhaustiveSearchOnRandomSmallProblems) {
   std::mt19937 rng(20250123);
   std::uniform_int_distribution<int> supply(0, 3), capacity(0, 3), cost(0, 9), coin(0, 2);
@@ -118,15 +137,24 @@ TEST(Matching, AgreesWithExhaustiveSearchOnRandomSmallProblems) {
     const auto [best_placed, best_cost] = brute_force(p);
     ASSERT_EQ(placed(s), best_placed) << "trial " << trial;
     ASSERT_EQ(s.cost, best_cost) << "trial " << trial;
-    std::vector<std::int32_t> load(p.capacity.size(), 0), out(p.supply.size(), 0);
-    for (std::size_t a = 0; a < p.arcs.size(); ++a) {
-      load[p.arcs[a].sink] += s.flow[a];
-      out[p.arcs[a].source] += s.flow[a];
-    }
-    for (std::size_t k = 0; k < load.size(); ++k) ASSERT_LE(load[k], p.capacity[k]);
-    for (std::size_t i = 0; i < out.size(); ++i)
-      ASSERT_EQ(out[i] + s.overflow[i], p.supply[i]) << "trial " << trial;
+    expect_feasible(p, s, trial);
   }
+}
+
+TEST(Matching, MovesAPlacedChildOverToMakeRoomForOneWithLessChoice) {
+  // A fits X (cost 0) and Y (cost 1), B only X; one place in each. Whichever comes first, the
+  // optimum places B in X and A in Y: the solver must move A if it placed A in X first.
+  {
+    const auto s = solve_matching(problem({1, 1}, {1, 1}, {{0, 0, 0}, {0, 1, 1}, {1, 0, 0}}));
+    EXPECT_EQ(s.flow, (std::vector<std::int32_t>{0, 1, 1}));
+    EXPECT_EQ(s.cost, 1);
+    EXPECT_EQ(s.overflow, (std::vector<std::int32_t>{0, 0}));
+  }
+  // A chain of two moves: C only fits X; A fits X and Y; B fits Y and Z.
+  const auto s = solve_matching(
+      problem({1, 1, 1}, {1, 1, 1}, {{0, 0, 0}, {0, 1, 2}, {1, 1, 0}, {1, 2, 5}, {2, 0, 1}}));
+  EXPECT_EQ(s.cost, 2 + 5 + 1);
+  EXPECT_EQ(placed(s), 3);
 }
 
 // ------------------------------------------------------------------ the yearly matching
