@@ -1,8 +1,12 @@
 #include "io/results_h5.h"
 
 #include <H5Cpp.h>
+#include <omp.h>
+#include <zlib.h>
 
+#include <bit>
 #include <cmath>
+#include <cstring>
 
 #include "io/capacity_register.h"
 #include "io/error.h"
@@ -44,27 +48,100 @@ void double_dataset(H5::Group& group, const std::string& name, const std::vector
       .write(values.data(), H5::PredType::NATIVE_DOUBLE);
 }
 
+//! Runs per chunk of every per-run array: one chunk holds whole runs, every year and category.
+constexpr hsize_t RUNS_PER_CHUNK = 256;
+
+static_assert(std::endian::native == std::endian::little,
+              "chunks are encoded as little-endian int32 (STD_I32LE) from native values");
+
+//! One chunk as HDF5's shuffle filter then its deflate filter (level 1) would store it: the
+//! values' first bytes together, then their second bytes and so on, then a zlib stream.
+void encode_chunk(const std::vector<std::int32_t>& values, std::vector<unsigned char>& shuffled,
+                  std::vector<unsigned char>& out) {
+  const std::size_t n = values.size();
+  shuffled.resize(4 * n);
+  const auto* bytes = reinterpret_cast<const unsigned char*>(values.data());
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t b = 0; b < 4; ++b) shuffled[b * n + i] = bytes[4 * i + b];
+  uLongf size = compressBound(static_cast<uLong>(shuffled.size()));
+  out.resize(size);
+  if (compress2(out.data(), &size, shuffled.data(), static_cast<uLong>(shuffled.size()), 1) != Z_OK)
+    throw H5::Exception("encode_chunk", "zlib could not compress a chunk");
+  out.resize(size);
+}
+
+//! An int32 array [dims...] (rows by the first dimension) written chunked, RUNS_PER_CHUNK rows
+//! a chunk, with HDF5's shuffle and deflate filters: an ordinary compressed dataset to any
+//! reader. HDF5 runs its filters on one thread, so the chunks are encoded here, several at a
+//! time in parallel, and written as they are (H5Dwrite_chunk). `fill(first, rows, out)` writes
+//! rows [first, first + rows) to `out`, each the product of the other dimensions long.
+template <class Fill>
+H5::DataSet chunked_int_dataset(H5::Group& group, const std::string& name,
+                                const std::vector<hsize_t>& dims, Fill fill) {
+  H5::DataSpace space(static_cast<int>(dims.size()), dims.data());
+  H5::DSetCreatPropList props;
+  std::vector<hsize_t> chunk = dims;
+  bool empty = dims.empty();
+  for (hsize_t d : dims) empty = empty || d == 0;
+  if (empty) return group.createDataSet(name, H5::PredType::STD_I32LE, space, props);
+  chunk[0] = std::min(chunk[0], RUNS_PER_CHUNK);
+  props.setChunk(static_cast<int>(chunk.size()), chunk.data());
+  props.setShuffle();
+  props.setDeflate(1);
+  H5::DataSet ds = group.createDataSet(name, H5::PredType::STD_I32LE, space, props);
+  std::size_t per_row = 1;
+  for (std::size_t d = 1; d < dims.size(); ++d) per_row *= dims[d];
+  const hsize_t n_chunks = (dims[0] + chunk[0] - 1) / chunk[0];
+  const int threads = std::max(1, omp_get_max_threads());
+  const hsize_t batch = 2 * static_cast<hsize_t>(threads);  // bounds the memory held
+  std::vector<std::vector<unsigned char>> encoded(batch);
+  for (hsize_t first = 0; first < n_chunks; first += batch) {
+    const hsize_t count = std::min(batch, n_chunks - first);
+    bool failed = false;
+#pragma omp parallel num_threads(threads)
+    {
+      std::vector<std::int32_t> values;
+      std::vector<unsigned char> shuffled;
+#pragma omp for schedule(dynamic, 1)
+      for (hsize_t c = 0; c < count; ++c) {
+        const hsize_t row = (first + c) * chunk[0];
+        const hsize_t rows = std::min(chunk[0], dims[0] - row);
+        values.assign(chunk[0] * per_row, 0);  // an edge chunk is stored whole, zero-padded
+        try {
+          fill(row, rows, values.data());
+          encode_chunk(values, shuffled, encoded[c]);
+        } catch (...) {
+#pragma omp atomic write
+          failed = true;
+        }
+      }
+    }
+    if (failed) throw H5::Exception("chunked_int_dataset", "could not encode " + name);
+    for (hsize_t c = 0; c < count; ++c) {
+      std::vector<hsize_t> offset(dims.size(), 0);
+      offset[0] = (first + c) * chunk[0];
+      if (H5Dwrite_chunk(ds.getId(), H5P_DEFAULT, 0, offset.data(), encoded[c].size(),
+                         encoded[c].data()) < 0)
+        throw H5::Exception("H5Dwrite_chunk", "could not write a chunk of " + name);
+    }
+  }
+  return ds;
+}
+
 void write_rollups(H5::H5File& file, const sim::RunResults& results) {
   H5::Group rollups = file.createGroup("/rollups");
   const hsize_t runs = results.runs, years = results.years, cols = results.layout.columns();
-  const hsize_t mem_dims[3] = {runs, years, cols};
   for (const auto& b : results.layout.breakdowns()) {
     H5::Group g = rollups.createGroup(b.name);
     string_dataset(g, "categories", b.categories);
     const hsize_t k = b.categories.size();
-    const hsize_t dims[3] = {runs, years, k};
-    H5::DataSpace file_space(3, dims);
-    H5::DSetCreatPropList props;
-    const hsize_t chunk[3] = {std::min<hsize_t>(runs, 256), years, k};
-    props.setChunk(3, chunk);
-    props.setShuffle();
-    props.setDeflate(1);
-    H5::DataSet ds = g.createDataSet("counts", H5::PredType::STD_I32LE, file_space, props);
-    H5::DataSpace mem_space(3, mem_dims);
-    const hsize_t start[3] = {0, 0, static_cast<hsize_t>(b.offset)};
-    const hsize_t count[3] = {runs, years, k};
-    mem_space.selectHyperslab(H5S_SELECT_SET, count, start);
-    ds.write(results.data.data(), H5::PredType::NATIVE_INT32, mem_space, file_space);
+    // A run's rows of this breakdown: `years` rows of k columns from the layout's columns.
+    const auto fill = [&](hsize_t first, hsize_t rows, std::int32_t* out) {
+      for (hsize_t r = 0; r < rows * years; ++r, out += k)
+        std::memcpy(out, results.data.data() + (first * years + r) * cols + b.offset,
+                    k * sizeof(std::int32_t));
+    };
+    H5::DataSet ds = chunked_int_dataset(g, "counts", {runs, years, k}, fill);
     string_attribute(ds, "dimensions", "run, year, category");
     string_attribute(ds, "units", "children and young people with an EHC plan at January");
   }
@@ -135,19 +212,12 @@ void write_history(H5::H5File& file, const LaHistory& h) {
 void int_dataset(H5::Group& group, const std::string& name, const std::vector<std::int32_t>& data,
                  const std::vector<hsize_t>& dims, const std::string& dimensions,
                  const std::string& units) {
-  H5::DataSpace space(static_cast<int>(dims.size()), dims.data());
-  H5::DSetCreatPropList props;
-  std::vector<hsize_t> chunk = dims;
-  if (!chunk.empty()) chunk[0] = std::max<hsize_t>(1, std::min<hsize_t>(chunk[0], 256));
-  bool empty = false;
-  for (hsize_t d : dims) empty = empty || d == 0;
-  if (!empty) {
-    props.setChunk(static_cast<int>(chunk.size()), chunk.data());
-    props.setShuffle();
-    props.setDeflate(1);
-  }
-  H5::DataSet ds = group.createDataSet(name, H5::PredType::STD_I32LE, space, props);
-  if (!empty) ds.write(data.data(), H5::PredType::NATIVE_INT32);
+  std::size_t per_row = 1;
+  for (std::size_t d = 1; d < dims.size(); ++d) per_row *= dims[d];
+  H5::DataSet ds =
+      chunked_int_dataset(group, name, dims, [&](hsize_t first, hsize_t rows, std::int32_t* out) {
+        std::memcpy(out, data.data() + first * per_row, rows * per_row * sizeof(std::int32_t));
+      });
   string_attribute(ds, "dimensions", dimensions);
   string_attribute(ds, "units", units);
 }
@@ -175,30 +245,15 @@ std::vector<std::string> away_categories(const sim::SufficiencyLayout& layout,
 //! Children placed, demand minus overflow, written a block of runs at a time so that the
 //! whole array is never held in memory.
 void write_placed(H5::Group& g, const sim::SufficiencyResults& r, const std::string& dimensions) {
-  const hsize_t dims[3] = {static_cast<hsize_t>(r.runs), static_cast<hsize_t>(r.years),
-                           static_cast<hsize_t>(r.cells)};
-  H5::DataSpace file_space(3, dims);
-  H5::DSetCreatPropList props;
-  const hsize_t block = std::min<hsize_t>(dims[0], 256);
-  const hsize_t chunk[3] = {block, dims[1], std::max<hsize_t>(dims[2], 1)};
-  if (dims[2] > 0) {
-    props.setChunk(3, chunk);
-    props.setShuffle();
-    props.setDeflate(1);
-  }
-  H5::DataSet ds = g.createDataSet("placed", H5::PredType::STD_I32LE, file_space, props);
   const std::size_t per_run = static_cast<std::size_t>(r.years) * r.cells;
-  std::vector<std::int32_t> buffer;
-  for (hsize_t first = 0; first < dims[0] && dims[2] > 0; first += block) {
-    const hsize_t n = std::min(block, dims[0] - first);
-    buffer.resize(n * per_run);
-    for (std::size_t i = 0; i < buffer.size(); ++i)
-      buffer[i] = r.demand[first * per_run + i] - r.overflow[first * per_run + i];
-    const hsize_t start[3] = {first, 0, 0}, count[3] = {n, dims[1], dims[2]};
-    file_space.selectHyperslab(H5S_SELECT_SET, count, start);
-    H5::DataSpace memory(3, count);
-    ds.write(buffer.data(), H5::PredType::NATIVE_INT32, memory, file_space);
-  }
+  const auto fill = [&](hsize_t first, hsize_t rows, std::int32_t* out) {
+    for (std::size_t i = first * per_run; i < (first + rows) * per_run; ++i)
+      *out++ = r.demand[i] - r.overflow[i];
+  };
+  H5::DataSet ds = chunked_int_dataset(
+      g, "placed",
+      {static_cast<hsize_t>(r.runs), static_cast<hsize_t>(r.years), static_cast<hsize_t>(r.cells)},
+      fill);
   string_attribute(ds, "dimensions", dimensions);
   string_attribute(ds, "units", "children with a place in a provision (demand - overflow)");
 }
@@ -303,7 +358,8 @@ void append_finance_h5(const std::filesystem::path& path, const StoredFinance& f
       for (int y = 0; y < r.years; ++y)
         for (int c = 0; c < models::N_DSG_CATEGORIES; ++c)
           spend[r.index(run, y, c)] = r.spend(run, y, c);
-    for (const auto& run_path : cumulative_deficit_per_run(r, finance.income, finance.opening_balance))
+    for (const auto& run_path :
+         cumulative_deficit_per_run(r, finance.income, finance.opening_balance))
       cumulative.insert(cumulative.end(), run_path.begin(), run_path.end());
     for (int y = 0; y < r.years; ++y) fy.push_back(r.first_year + y);
     double_dataset(g, "financial_years", fy, {years});
@@ -448,7 +504,8 @@ StoredSufficiency read_sufficiency_h5(const std::filesystem::path& path) {
     out.cells = static_cast<int>(dims[2]);
     out.placed = read_ints(file, "/sufficiency/cells/placed", dims);
     out.overflow = read_ints(file, "/sufficiency/cells/overflow", dims);
-    out.placed_outside_township = read_ints(file, "/sufficiency/away/placed_outside_township", dims);
+    out.placed_outside_township =
+        read_ints(file, "/sufficiency/away/placed_outside_township", dims);
     out.away_categories = read_strings(file, "/sufficiency/away/categories");
     out.away_cells = static_cast<int>(out.away_categories.size());
     out.categories = read_strings(file, "/sufficiency/cells/categories");

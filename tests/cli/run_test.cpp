@@ -10,9 +10,11 @@
 #include <fstream>
 #include <sstream>
 
+#include "cli/forecast_job.h"
 #include "io/error.h"
 #include "io/full_state_h5.h"
 #include "io/results_h5.h"
+#include "scenarios/scenario.h"
 
 namespace sendcast {
 namespace {
@@ -88,6 +90,49 @@ TEST_F(RunCommand, WritesResultsAndSummaryForTheDudleyBaseline) {
   EXPECT_NE(html.find("Dudley: past forecasts of all EHC plans"), std::string::npos);
 }
 
+// results.h5's per-run arrays are encoded chunk by chunk in parallel (256 runs a chunk) and
+// written raw: 300 runs make a whole chunk and a zero-padded edge chunk, and every value must
+// read back through HDF5's own filters exactly as the run made it.
+TEST_F(RunCommand, PerRunArraysReadBackExactlyAcrossChunkEdges) {
+  scenarios::Scenario s =
+      scenarios::load_scenario(SENDCAST_SOURCE_DIR "/scenarios/dudley/baseline.toml");
+  s.runs = 300;
+  s.years = 3;
+  const cli::ForecastJob job = cli::run_forecast(s, {});
+  ASSERT_TRUE(job.sufficiency);
+  const fs::path file = dir / "results.h5";
+  io::write_results_h5(file, job.results, job.parameters, job.history, job.provenance);
+  const auto& r = job.sufficiency->results;
+  io::append_sufficiency_h5(file, r, job.sufficiency->model->setup(), true, "note");
+  const int cols = job.results.layout.columns();
+  for (const auto& b : job.results.layout.breakdowns()) {
+    const io::StoredBreakdown stored = io::read_breakdown_h5(file, b.name);
+    ASSERT_EQ(stored.runs, 300);
+    ASSERT_EQ(stored.years, 4);
+    const int k = static_cast<int>(b.categories.size());
+    ASSERT_EQ(stored.categories, k);
+    for (int run = 0; run < 300; ++run)
+      for (int y = 0; y < 4; ++y)
+        for (int c = 0; c < k; ++c)
+          ASSERT_EQ(stored.counts[(run * 4 + y) * k + c],
+                    job.results.data[(run * 4 + y) * cols + b.offset + c])
+              << b.name << " run " << run << " year " << y << " category " << c;
+  }
+  const io::StoredSufficiency stored = io::read_sufficiency_h5(file);
+  EXPECT_EQ(stored.demand, r.demand);
+  EXPECT_EQ(stored.overflow, r.overflow);
+  ASSERT_EQ(stored.placed.size(), r.demand.size());
+  for (std::size_t i = 0; i < r.demand.size(); ++i)
+    ASSERT_EQ(stored.placed[i], r.demand[i] - r.overflow[i]) << i;
+  EXPECT_EQ(stored.occupied, r.occupied);
+  EXPECT_EQ(stored.vacancies, r.vacancies);
+  EXPECT_EQ(stored.placed_outside_township, r.placed_outside_township);
+  EXPECT_EQ(stored.diverted, r.diverted);
+  std::int64_t overflow = 0;
+  for (auto v : r.overflow) overflow += v;
+  EXPECT_GT(overflow, 0);  // the arrays compared are not all zero
+}
+
 TEST_F(RunCommand, ReportRebuildsTheSameFinanceFromResultsH5) {
   ASSERT_EQ(run("run --runs 50 --years 4 --quiet --out " + (dir / "f").string()).status, 0);
   const Result r = run("report " + (dir / "f" / "results.h5").string() + " --out " +
@@ -147,9 +192,9 @@ TEST_F(RunCommand, OneAndTwoThreadsWriteTheSameNumbers) {
 
 // The sufficiency summaries run year by year on the threads: the same rows, in the same order.
 TEST_F(RunCommand, OneAndTwoThreadsWriteTheSameSufficiencyRows) {
-  const std::string common =
-      "run --scenario " SENDCAST_SOURCE_DIR "/scenarios/dudley/baseline.toml --runs 60 --years 4 "
-      "--quiet ";
+  const std::string common = "run --scenario " SENDCAST_SOURCE_DIR
+                             "/scenarios/dudley/baseline.toml --runs 60 --years 4 "
+                             "--quiet ";
   ASSERT_EQ(run(common + "--threads 1 --out " + (dir / "s1").string()).status, 0);
   ASSERT_EQ(run(common + "--threads 2 --out " + (dir / "s2").string()).status, 0);
   const std::string one = slurp(dir / "s1" / "sufficiency.csv");
