@@ -310,7 +310,7 @@ namespace {
 
 //! The summaries of every layer: what a person reads; quantiles of per-run roll-ups.
 void summarise_job(ForecastJob& job, const ForecastOptions& options) {
-  job.summary = io::summarise_forecast(job.results, job.parameters, job.history);
+  job.summary = io::summarise_forecast(job.results, job.parameters, job.history, options.threads);
   if (job.sufficiency)
     job.sufficiency->summary = io::summarise_sufficiency(
         job.sufficiency->results, job.sufficiency->model->setup(), job.results, options.threads);

@@ -25,9 +25,11 @@ struct SummaryRow {
 std::vector<std::string> reported_breakdowns(const models::ModelParameters& params);
 
 //! History rows (published actuals, 2010 on) then forecast rows for every reported breakdown.
+//! The years are summarised in parallel on `threads` OpenMP threads (0: all cores); the rows
+//! are the same for any number.
 std::vector<SummaryRow> summarise_forecast(const sim::RunResults& results,
                                            const models::ModelParameters& params,
-                                           const LaHistory& history);
+                                           const LaHistory& history, int threads = 0);
 
 //! The published actual for a breakdown category in a census year, if any.
 std::optional<double> actual_value(const LaHistory& history, const std::string& breakdown,
