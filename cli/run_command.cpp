@@ -136,8 +136,8 @@ void print_sufficiency(std::ostream& out, const ForecastJob& job) {
            "  register (data/capacity/README.md) via [capacity] register in the scenario.\n";
 }
 
-void print_text_summary(std::ostream& out, const ForecastJob& job,
-                        const std::filesystem::path& dir, int processes, bool full) {
+void print_text_summary(std::ostream& out, const ForecastJob& job, const std::filesystem::path& dir,
+                        int processes, bool full) {
   const auto& p = job.parameters;
   const int origin = p.origin;
   out << p.la_name << " (" << p.la_code << "): scenario \"" << job.scenario.name << "\", "
@@ -184,7 +184,8 @@ void print_text_summary(std::ostream& out, const ForecastJob& job,
   std::snprintf(timing, sizeof timing, "%.2f s for %d runs x %d years%s", job.seconds,
                 job.scenario.runs, job.scenario.years,
                 processes > 1 ? (" on " + std::to_string(processes) + " processes").c_str() : "");
-  out << "\nResults: " << io::display_path(dir) << "/ (report.html, workbook.xlsx, results.h5, summary.csv"
+  out << "\nResults: " << io::display_path(dir)
+      << "/ (report.html, workbook.xlsx, results.h5, summary.csv"
       << (job.sufficiency ? ", sufficiency.csv" : "")
       << (job.finance ? ", finance.csv, deficit.csv, transport.csv" : "")
       << (full ? ", state.h5" : "") << "); " << timing << "\n";
@@ -272,11 +273,13 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
   fo.while_summarising = [&](const ForecastJob& job) {
     if (fo.progress) std::fprintf(stderr, "%s", writing), std::fflush(stderr);
     const std::filesystem::path results = staged_dir->path() / "results.h5";
-    io::write_results_h5(results, job.results, job.parameters, job.history, job.provenance);
+    io::write_results_h5(results, job.results, job.parameters, job.history, job.provenance,
+                         fo.threads);
     if (!fo.full_state_file.empty()) io::link_full_state_h5(results, "state.h5");
     if (job.sufficiency) {
       const auto& s = *job.sufficiency;
-      io::append_sufficiency_h5(results, s.results, s.model->setup(), s.illustrative, s.note);
+      io::append_sufficiency_h5(results, s.results, s.model->setup(), s.illustrative, s.note,
+                                fo.threads);
     }
     if (job.finance) {
       const auto& f = *job.finance;

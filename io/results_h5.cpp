@@ -77,7 +77,7 @@ void encode_chunk(const std::vector<std::int32_t>& values, std::vector<unsigned 
 //! rows [first, first + rows) to `out`, each the product of the other dimensions long.
 template <class Fill>
 H5::DataSet chunked_int_dataset(H5::Group& group, const std::string& name,
-                                const std::vector<hsize_t>& dims, Fill fill) {
+                                const std::vector<hsize_t>& dims, int threads, Fill fill) {
   H5::DataSpace space(static_cast<int>(dims.size()), dims.data());
   H5::DSetCreatPropList props;
   std::vector<hsize_t> chunk = dims;
@@ -92,7 +92,7 @@ H5::DataSet chunked_int_dataset(H5::Group& group, const std::string& name,
   std::size_t per_row = 1;
   for (std::size_t d = 1; d < dims.size(); ++d) per_row *= dims[d];
   const hsize_t n_chunks = (dims[0] + chunk[0] - 1) / chunk[0];
-  const int threads = std::max(1, omp_get_max_threads());
+  if (threads <= 0) threads = omp_get_max_threads();
   const hsize_t batch = 2 * static_cast<hsize_t>(threads);  // bounds the memory held
   std::vector<std::vector<unsigned char>> encoded(batch);
   for (hsize_t first = 0; first < n_chunks; first += batch) {
@@ -128,7 +128,7 @@ H5::DataSet chunked_int_dataset(H5::Group& group, const std::string& name,
   return ds;
 }
 
-void write_rollups(H5::H5File& file, const sim::RunResults& results) {
+void write_rollups(H5::H5File& file, const sim::RunResults& results, int threads) {
   H5::Group rollups = file.createGroup("/rollups");
   const hsize_t runs = results.runs, years = results.years, cols = results.layout.columns();
   for (const auto& b : results.layout.breakdowns()) {
@@ -141,7 +141,7 @@ void write_rollups(H5::H5File& file, const sim::RunResults& results) {
         std::memcpy(out, results.data.data() + (first * years + r) * cols + b.offset,
                     k * sizeof(std::int32_t));
     };
-    H5::DataSet ds = chunked_int_dataset(g, "counts", {runs, years, k}, fill);
+    H5::DataSet ds = chunked_int_dataset(g, "counts", {runs, years, k}, threads, fill);
     string_attribute(ds, "dimensions", "run, year, category");
     string_attribute(ds, "units", "children and young people with an EHC plan at January");
   }
@@ -211,11 +211,11 @@ void write_history(H5::H5File& file, const LaHistory& h) {
 //! An int32 array [dims...] written chunked and compressed (zeros compress to nothing).
 void int_dataset(H5::Group& group, const std::string& name, const std::vector<std::int32_t>& data,
                  const std::vector<hsize_t>& dims, const std::string& dimensions,
-                 const std::string& units) {
+                 const std::string& units, int threads) {
   std::size_t per_row = 1;
   for (std::size_t d = 1; d < dims.size(); ++d) per_row *= dims[d];
-  H5::DataSet ds =
-      chunked_int_dataset(group, name, dims, [&](hsize_t first, hsize_t rows, std::int32_t* out) {
+  H5::DataSet ds = chunked_int_dataset(
+      group, name, dims, threads, [&](hsize_t first, hsize_t rows, std::int32_t* out) {
         std::memcpy(out, data.data() + first * per_row, rows * per_row * sizeof(std::int32_t));
       });
   string_attribute(ds, "dimensions", dimensions);
@@ -244,7 +244,8 @@ std::vector<std::string> away_categories(const sim::SufficiencyLayout& layout,
 
 //! Children placed, demand minus overflow, written a block of runs at a time so that the
 //! whole array is never held in memory.
-void write_placed(H5::Group& g, const sim::SufficiencyResults& r, const std::string& dimensions) {
+void write_placed(H5::Group& g, const sim::SufficiencyResults& r, const std::string& dimensions,
+                  int threads) {
   const std::size_t per_run = static_cast<std::size_t>(r.years) * r.cells;
   const auto fill = [&](hsize_t first, hsize_t rows, std::int32_t* out) {
     for (std::size_t i = first * per_run; i < (first + rows) * per_run; ++i)
@@ -253,34 +254,36 @@ void write_placed(H5::Group& g, const sim::SufficiencyResults& r, const std::str
   H5::DataSet ds = chunked_int_dataset(
       g, "placed",
       {static_cast<hsize_t>(r.runs), static_cast<hsize_t>(r.years), static_cast<hsize_t>(r.cells)},
-      fill);
+      threads, fill);
   string_attribute(ds, "dimensions", dimensions);
   string_attribute(ds, "units", "children with a place in a provision (demand - overflow)");
 }
 
 void write_sufficiency_cells(H5::Group& parent, const sim::SufficiencyResults& r,
-                             const sim::SufficiencySetup& setup) {
+                             const sim::SufficiencySetup& setup, int threads) {
   const sim::SufficiencyLayout layout = sim::sufficiency_layout(setup);
   H5::Group g = parent.createGroup("cells");
   string_dataset(g, "categories", cell_categories(layout, setup.townships));
   const std::vector<hsize_t> dims = {static_cast<hsize_t>(r.runs), static_cast<hsize_t>(r.years),
                                      static_cast<hsize_t>(r.cells)};
   const std::string dim = "run, year, category (group|phase|need_area|township of the child)";
-  int_dataset(g, "demand", r.demand, dims, dim, "children in the group's demand at January");
-  write_placed(g, r, dim);
+  int_dataset(g, "demand", r.demand, dims, dim, "children in the group's demand at January",
+              threads);
+  write_placed(g, r, dim, threads);
   int_dataset(g, "overflow", r.overflow, dims, dim,
-              "children without a suitable place (independent or awaiting, see overflow_mode)");
+              "children without a suitable place (independent or awaiting, see overflow_mode)",
+              threads);
   H5::Group away = parent.createGroup("away");
   string_dataset(away, "categories", away_categories(layout, setup.townships));
   int_dataset(away, "placed_outside_township", r.placed_outside_township,
               {static_cast<hsize_t>(r.runs), static_cast<hsize_t>(r.years),
                static_cast<hsize_t>(r.away_cells)},
               "run, year, category (group|township of the child)",
-              "children placed in a provision in another township");
+              "children placed in a provision in another township", threads);
 }
 
 void write_sufficiency_provisions(H5::Group& parent, const sim::SufficiencyResults& r,
-                                  const sim::SufficiencySetup& setup) {
+                                  const sim::SufficiencySetup& setup, int threads) {
   H5::Group g = parent.createGroup("provisions");
   std::vector<std::string> ids, names, types, townships, needs;
   std::vector<std::int32_t> ages, places;
@@ -300,12 +303,13 @@ void write_sufficiency_provisions(H5::Group& parent, const sim::SufficiencyResul
   string_dataset(g, "townships", townships);
   const auto np = static_cast<hsize_t>(r.provisions), years = static_cast<hsize_t>(r.years),
              runs = static_cast<hsize_t>(r.runs);
-  int_dataset(g, "ages", ages, {np, 2}, "provision, (age_min, age_max)", "census age");
-  int_dataset(g, "places", places, {years, np}, "year, provision", "places (0 = not open)");
+  int_dataset(g, "ages", ages, {np, 2}, "provision, (age_min, age_max)", "census age", threads);
+  int_dataset(g, "places", places, {years, np}, "year, provision", "places (0 = not open)",
+              threads);
   int_dataset(g, "occupied", r.occupied, {runs, years, np}, "run, year, provision",
-              "pupils on roll from the matched demand");
+              "pupils on roll from the matched demand", threads);
   int_dataset(g, "vacancies", r.vacancies, {runs, years, np}, "run, year, provision",
-              "places left empty");
+              "places left empty", threads);
 }
 
 }  // namespace
@@ -313,7 +317,7 @@ void write_sufficiency_provisions(H5::Group& parent, const sim::SufficiencyResul
 void append_sufficiency_h5(const std::filesystem::path& path,
                            const sim::SufficiencyResults& results,
                            const sim::SufficiencySetup& setup, bool illustrative,
-                           const std::string& capacity_note) {
+                           const std::string& capacity_note, int threads) {
   try {
     H5::Exception::dontPrint();
     H5::H5File file(path.string(), H5F_ACC_RDWR);
@@ -324,11 +328,11 @@ void append_sufficiency_h5(const std::filesystem::path& path,
                      std::string(sim::OVERFLOW_MODE_NAMES[static_cast<int>(setup.overflow)]));
     number_attribute(g, "divert_to_resourced_provision", setup.divert_to_resourced_provision,
                      H5::PredType::NATIVE_DOUBLE);
-    write_sufficiency_cells(g, results, setup);
-    write_sufficiency_provisions(g, results, setup);
+    write_sufficiency_cells(g, results, setup, threads);
+    write_sufficiency_provisions(g, results, setup, threads);
     int_dataset(g, "diverted", results.diverted,
                 {static_cast<hsize_t>(results.runs), static_cast<hsize_t>(results.years)},
-                "run, year", "state-special demand placed in resourced provision");
+                "run, year", "state-special demand placed in resourced provision", threads);
   } catch (const H5::Exception& e) {
     throw InputError({path.string()}, "cannot write /sufficiency: " + e.getDetailMsg());
   }
@@ -378,7 +382,7 @@ void append_finance_h5(const std::filesystem::path& path, const StoredFinance& f
 
 void write_results_h5(const std::filesystem::path& path, const sim::RunResults& results,
                       const models::ModelParameters& params, const LaHistory& history,
-                      const Provenance& prov) {
+                      const Provenance& prov, int threads) {
   try {
     H5::Exception::dontPrint();
     H5::H5File file(path.string(), H5F_ACC_TRUNC);
@@ -407,7 +411,7 @@ void write_results_h5(const std::filesystem::path& path, const sim::RunResults& 
     std::vector<double> years;
     for (int y = 0; y < results.years; ++y) years.push_back(results.first_year + y);
     double_dataset(root, "years", years, {years.size()});
-    write_rollups(file, results);
+    write_rollups(file, results, threads);
     write_parameters(file, params);
     write_history(file, history);
   } catch (const H5::Exception& e) {

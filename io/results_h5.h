@@ -13,9 +13,11 @@
 
 namespace sendcast::io {
 
+//! Per-run arrays are stored in chunks of 256 runs with HDF5's shuffle and deflate filters,
+//! the chunks encoded on `threads` OpenMP threads (0: all cores) and written raw.
 void write_results_h5(const std::filesystem::path& file, const sim::RunResults& results,
                       const models::ModelParameters& params, const LaHistory& history,
-                      const Provenance& provenance);
+                      const Provenance& provenance, int threads = 0);
 
 //! Reads back the per-run counts of one breakdown: runs x years x categories (for tests and
 //! `sendcast report`/`compare`).
@@ -38,7 +40,7 @@ StoredBreakdown read_breakdown_h5(const std::filesystem::path& file, const std::
 void append_sufficiency_h5(const std::filesystem::path& file,
                            const sim::SufficiencyResults& results,
                            const sim::SufficiencySetup& setup, bool illustrative,
-                           const std::string& capacity_note);
+                           const std::string& capacity_note, int threads = 0);
 
 struct StoredSufficiency {
   int runs = 0, years = 0, cells = 0, away_cells = 0, provisions = 0;

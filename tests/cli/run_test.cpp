@@ -101,9 +101,9 @@ TEST_F(RunCommand, PerRunArraysReadBackExactlyAcrossChunkEdges) {
   const cli::ForecastJob job = cli::run_forecast(s, {});
   ASSERT_TRUE(job.sufficiency);
   const fs::path file = dir / "results.h5";
-  io::write_results_h5(file, job.results, job.parameters, job.history, job.provenance);
+  io::write_results_h5(file, job.results, job.parameters, job.history, job.provenance, 2);
   const auto& r = job.sufficiency->results;
-  io::append_sufficiency_h5(file, r, job.sufficiency->model->setup(), true, "note");
+  io::append_sufficiency_h5(file, r, job.sufficiency->model->setup(), true, "note", 2);
   const int cols = job.results.layout.columns();
   for (const auto& b : job.results.layout.breakdowns()) {
     const io::StoredBreakdown stored = io::read_breakdown_h5(file, b.name);
