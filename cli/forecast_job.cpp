@@ -336,8 +336,16 @@ void simulate_forecast(ForecastJob& job, const ForecastOptions& options, bool su
 }
 
 ForecastJob run_forecast(const scenarios::Scenario& scenario, const ForecastOptions& options) {
+  auto lap = std::chrono::steady_clock::now();
+  const auto phase = [&lap](ForecastJob& job, const char* name) {
+    const auto now = std::chrono::steady_clock::now();
+    job.phase_seconds.emplace_back(name, std::chrono::duration<double>(now - lap).count());
+    lap = now;
+  };
   ForecastJob job = prepare_forecast(scenario, options);
+  phase(job, "data and calibration");
   simulate_forecast(job, options, false);
+  phase(job, "simulation");
   record_inputs(job, options);
   add_demand_assumptions(job);
   if (job.sufficiency) add_sufficiency_assumptions(job);
@@ -347,7 +355,9 @@ ForecastJob run_forecast(const scenarios::Scenario& scenario, const ForecastOpti
   if (options.while_summarising)
     writing = std::async(std::launch::async, [&] { options.while_summarising(job); });
   summarise_job(job, options);  // on an exception, `writing` still finishes before unwinding
+  phase(job, "summaries");
   if (writing.valid()) writing.get();
+  phase(job, "results.h5, after the summaries");
   return job;
 }
 

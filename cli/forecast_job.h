@@ -6,6 +6,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "io/data_context.h"
 #include "io/finance_csv.h"
@@ -56,8 +58,10 @@ struct ForecastJob {
   std::optional<SufficiencyJob> sufficiency;
   std::optional<FinanceJob> finance;
   std::shared_ptr<const io::DataContext> data;  //!< the data the forecast was made from
-  double seconds = 0;              //!< wall time of the simulation (with the matching, if any)
-  std::filesystem::path data_dir;  //!< resolved data directory
+  double seconds = 0;  //!< wall time of the simulation (with the matching, if any)
+  //! Wall seconds of each phase run_forecast went through, in order (`run --timings`).
+  std::vector<std::pair<std::string, double>> phase_seconds;
+  std::filesystem::path data_dir;               //!< resolved data directory
   std::vector<std::string> population_sources;  //!< SNPP files read, for provenance
 };
 

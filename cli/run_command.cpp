@@ -1,5 +1,7 @@
 // `sendcast run`: the forecast on a scenario, written to an output directory.
 #include <unistd.h>
+
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -210,7 +212,10 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
       "full",
       "also write every run's whole state cube (township x age x need x placement, each year) "
       "to state.h5, linked from results.h5 as /state: about 50 KB a run-year for Dudley "
-      "before compression")("quiet", "no progress on stderr");
+      "before compression")("quiet", "no progress on stderr")(
+      "timings",
+      "after the summary, the wall time of each phase of the job (data and "
+      "calibration, simulation, summaries, writing, report)");
   po::variables_map vm;
   const CommandSpec spec{
       "sendcast run [--scenario FILE] [--la NAME] [--runs N] [--seed S] [--threads T] [--years H] "
@@ -292,8 +297,14 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
       io::append_finance_h5(results, stored);
     }
   };
-  const ForecastJob job = run_forecast(scenario, fo);
+  ForecastJob job = run_forecast(scenario, fo);
   if (!cluster.root()) return EXIT_OK;
+  auto lap = std::chrono::steady_clock::now();
+  const auto phase = [&lap, &job](const char* name) {
+    const auto now = std::chrono::steady_clock::now();
+    job.phase_seconds.emplace_back(name, std::chrono::duration<double>(now - lap).count());
+    lap = now;
+  };
   io::StagedOutputDir& staged = *staged_dir;
 
   io::write_summary_csv(staged.path() / "summary.csv", job.summary);
@@ -307,6 +318,7 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
     io::write_deficit_csv(staged.path() / "deficit.csv", f.summary);
     io::write_transport_csv(staged.path() / "transport.csv", f.summary);
   }
+  phase("CSV files");
   io::ReportInput report{job.summary, job.history, job.parameters, job.provenance, &job.results};
   io::SufficiencySection sufficiency;
   if (job.sufficiency) {
@@ -327,11 +339,26 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
   const auto backtest = recent_backtest(*job.data, job.parameters.la_code, job.parameters.origin,
                                         RECENT_BACKTEST_ORIGINS, RECENT_BACKTEST_RUNS);
   if (backtest) report.backtest = &*backtest;
+  phase("benchmarking and past forecasts");
   io::write_report_html(staged.path() / "report.html", report);
   io::write_workbook_xlsx(staged.path() / "workbook.xlsx", report);
   staged.commit();
+  phase("report, workbook and commit");
   if (fo.progress) std::fprintf(stderr, "\r%*s\r", static_cast<int>(std::strlen(writing)), "");
   print_text_summary(out, job, dir, cluster.size(), !fo.full_state_file.empty());
+  if (vm.count("timings")) {
+    double total = 0;
+    out << "\nTimings (wall seconds):\n";
+    for (const auto& [name, seconds] : job.phase_seconds) {
+      char line[128];
+      std::snprintf(line, sizeof line, "  %-34s %7.2f\n", name.c_str(), seconds);
+      out << line;
+      total += seconds;
+    }
+    char line[128];
+    std::snprintf(line, sizeof line, "  %-34s %7.2f\n", "total", total);
+    out << line;
+  }
   return EXIT_OK;
 }
 

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include "cli/forecast_job.h"
 #include "io/error.h"
@@ -131,6 +132,44 @@ TEST_F(RunCommand, PerRunArraysReadBackExactlyAcrossChunkEdges) {
   std::int64_t overflow = 0;
   for (auto v : r.overflow) overflow += v;
   EXPECT_GT(overflow, 0);  // the arrays compared are not all zero
+}
+
+TEST_F(RunCommand, TimingsListEveryPhaseAndTheirTotal) {
+  const Result r = run("run --la Sandwell --runs 20 --years 2 --quiet --timings --out " +
+                       (dir / "timed").string());
+  ASSERT_EQ(r.status, 0) << r.output;
+  const auto at = r.output.find("Timings (wall seconds):");
+  ASSERT_NE(at, std::string::npos) << r.output;
+  std::istringstream lines(r.output.substr(at));
+  std::string line;
+  std::getline(lines, line);
+  std::vector<std::string> phases;
+  double sum = 0, total = -1;
+  while (std::getline(lines, line)) {
+    const auto last = line.find_last_of(' ');
+    ASSERT_NE(last, std::string::npos) << line;
+    const double seconds = std::stod(line.substr(last + 1));
+    EXPECT_GE(seconds, 0) << line;
+    std::string name = line.substr(0, last);
+    name = name.substr(name.find_first_not_of(' '));
+    name = name.substr(0, name.find_last_not_of(' ') + 1);
+    if (name == "total") {
+      total = seconds;
+      break;
+    }
+    phases.push_back(name);
+    sum += seconds;
+  }
+  EXPECT_EQ(phases, (std::vector<std::string>{"data and calibration", "simulation", "summaries",
+                                              "results.h5, after the summaries", "CSV files",
+                                              "benchmarking and past forecasts",
+                                              "report, workbook and commit"}));
+  EXPECT_NEAR(total, sum, 0.05);  // each figure is rounded to 0.01 s
+  // Without the option the section is not printed.
+  const Result quiet =
+      run("run --la Sandwell --runs 20 --years 2 --quiet --out " + (dir / "untimed").string());
+  ASSERT_EQ(quiet.status, 0) << quiet.output;
+  EXPECT_EQ(quiet.output.find("Timings"), std::string::npos);
 }
 
 TEST_F(RunCommand, ReportRebuildsTheSameFinanceFromResultsH5) {
