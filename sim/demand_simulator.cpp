@@ -218,9 +218,7 @@ DemandSimulator::DemandSimulator(const models::ModelParameters& params, DemandLe
         CellInfo& info = cells_[cell_index(a, n, q)];
         const auto narrow = [](int v) { return static_cast<std::int16_t>(v); };
         info = {narrow(a),
-                narrow(n),
                 narrow(q),
-                narrow(age_band(a)),
                 narrow(layout_.age(a)),
                 narrow(layout_.band(age_band(a))),
                 narrow(layout_.need(n)),

@@ -110,7 +110,7 @@ class DemandSimulator {
   //! What the inner loops need about one (age, need, placement) cell, computed once; 16-bit
   //! so that the table (2,496 cells) stays in the fastest cache.
   struct CellInfo {
-    std::int16_t age, need, placement, band;
+    std::int16_t age, placement;
     std::int16_t age_column, band_column, need_column, placement_column;
     //! Township 0's specialist column and the step to the next township's; for placements
     //! that are not specialist, the total's column (overwritten after the roll-up) and 0.
