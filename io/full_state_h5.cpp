@@ -3,9 +3,11 @@
 #include <H5Cpp.h>
 
 #include <mutex>
+#include <stdexcept>
 
 #include "io/codes.h"
 #include "io/error.h"
+#include "io/h5_chunk.h"
 #include "models/model_parameters.h"
 
 namespace sendcast::io {
@@ -67,16 +69,19 @@ FullStateWriter::FullStateWriter(const std::filesystem::path& path, int runs, in
   try {
     H5::Exception::dontPrint();
     impl_->file = std::make_unique<H5::H5File>(path.string(), H5F_ACC_TRUNC);
-    impl_->dims = {static_cast<hsize_t>(runs),   static_cast<hsize_t>(years),
-                   townships.size(),             static_cast<hsize_t>(N_AGES),
-                   static_cast<hsize_t>(N_NEEDS), static_cast<hsize_t>(N_PLACEMENTS)};
+    impl_->dims = {static_cast<hsize_t>(runs),
+                   static_cast<hsize_t>(years),
+                   townships.size(),
+                   static_cast<hsize_t>(N_AGES),
+                   static_cast<hsize_t>(N_NEEDS),
+                   static_cast<hsize_t>(N_PLACEMENTS)};
     H5::DataSpace space(6, impl_->dims.data());
     H5::DSetCreatPropList props;
     std::vector<hsize_t> chunk = impl_->dims;
     chunk[0] = 1;  // one run per chunk: runs are written one at a time
     props.setChunk(6, chunk.data());
     props.setShuffle();
-    props.setDeflate(1);
+    props.setDeflate(CHUNK_DEFLATE_LEVEL);
     const std::int32_t zero = 0;
     props.setFillValue(H5::PredType::NATIVE_INT32, &zero);
     H5::Group root = impl_->file->openGroup("/");
@@ -106,16 +111,25 @@ FullStateWriter::~FullStateWriter() {
 }
 
 void FullStateWriter::write(int run, const std::int32_t* states) {
+  if (run < 0 || static_cast<hsize_t>(run) >= impl_->dims[0])
+    throw std::logic_error("FullStateWriter: run out of range");
+  // The run is one chunk: compressed on the calling thread, so that threads finishing runs
+  // together compress them together, and only the write itself holds the lock.
+  std::vector<unsigned char> shuffled, encoded;
+  try {
+    encode_int32_chunk(states, cells_ * static_cast<std::size_t>(years_), shuffled, encoded);
+  } catch (const std::runtime_error& e) {
+    throw InputError({impl_->path.string()},
+                     "cannot write run " + std::to_string(run) + ": " + e.what());
+  }
   const std::lock_guard<std::mutex> lock(impl_->mutex);
   if (!impl_->file) throw std::logic_error("FullStateWriter: write after close");
   try {
-    H5::DataSpace file_space = impl_->dataset.getSpace();
-    std::vector<hsize_t> start(6, 0), count = impl_->dims;
-    start[0] = static_cast<hsize_t>(run);
-    count[0] = 1;
-    file_space.selectHyperslab(H5S_SELECT_SET, count.data(), start.data());
-    H5::DataSpace mem_space(6, count.data());
-    impl_->dataset.write(states, H5::PredType::NATIVE_INT32, mem_space, file_space);
+    std::vector<hsize_t> offset(impl_->dims.size(), 0);
+    offset[0] = static_cast<hsize_t>(run);
+    if (H5Dwrite_chunk(impl_->dataset.getId(), H5P_DEFAULT, 0, offset.data(), encoded.size(),
+                       encoded.data()) < 0)
+      throw H5::Exception("H5Dwrite_chunk", "the chunk was not written");
   } catch (const H5::Exception& e) {
     throw InputError({impl_->path.string()},
                      "cannot write run " + std::to_string(run) + ": " + e.getDetailMsg());

@@ -2,15 +2,14 @@
 
 #include <H5Cpp.h>
 #include <omp.h>
-#include <zlib.h>
 
-#include <bit>
 #include <cmath>
 #include <cstring>
 
 #include "io/capacity_register.h"
 #include "io/error.h"
 #include "io/finance_csv.h"
+#include "io/h5_chunk.h"
 #include "sim/rollups.h"
 
 namespace sendcast::io {
@@ -51,29 +50,10 @@ void double_dataset(H5::Group& group, const std::string& name, const std::vector
 //! Runs per chunk of every per-run array: one chunk holds whole runs, every year and category.
 constexpr hsize_t RUNS_PER_CHUNK = 256;
 
-static_assert(std::endian::native == std::endian::little,
-              "chunks are encoded as little-endian int32 (STD_I32LE) from native values");
-
-//! One chunk as HDF5's shuffle filter then its deflate filter (level 1) would store it: the
-//! values' first bytes together, then their second bytes and so on, then a zlib stream.
-void encode_chunk(const std::vector<std::int32_t>& values, std::vector<unsigned char>& shuffled,
-                  std::vector<unsigned char>& out) {
-  const std::size_t n = values.size();
-  shuffled.resize(4 * n);
-  const auto* bytes = reinterpret_cast<const unsigned char*>(values.data());
-  for (std::size_t i = 0; i < n; ++i)
-    for (std::size_t b = 0; b < 4; ++b) shuffled[b * n + i] = bytes[4 * i + b];
-  uLongf size = compressBound(static_cast<uLong>(shuffled.size()));
-  out.resize(size);
-  if (compress2(out.data(), &size, shuffled.data(), static_cast<uLong>(shuffled.size()), 1) != Z_OK)
-    throw H5::Exception("encode_chunk", "zlib could not compress a chunk");
-  out.resize(size);
-}
-
 //! An int32 array [dims...] (rows by the first dimension) written chunked, RUNS_PER_CHUNK rows
 //! a chunk, with HDF5's shuffle and deflate filters: an ordinary compressed dataset to any
-//! reader. HDF5 runs its filters on one thread, so the chunks are encoded here, several at a
-//! time in parallel, and written as they are (H5Dwrite_chunk). `fill(first, rows, out)` writes
+//! reader. The chunks are encoded here (io/h5_chunk.h), several at a time in parallel, and
+//! written as they are (H5Dwrite_chunk). `fill(first, rows, out)` writes
 //! rows [first, first + rows) to `out`, each the product of the other dimensions long.
 template <class Fill>
 H5::DataSet chunked_int_dataset(H5::Group& group, const std::string& name,
@@ -87,7 +67,7 @@ H5::DataSet chunked_int_dataset(H5::Group& group, const std::string& name,
   chunk[0] = std::min(chunk[0], RUNS_PER_CHUNK);
   props.setChunk(static_cast<int>(chunk.size()), chunk.data());
   props.setShuffle();
-  props.setDeflate(1);
+  props.setDeflate(CHUNK_DEFLATE_LEVEL);
   H5::DataSet ds = group.createDataSet(name, H5::PredType::STD_I32LE, space, props);
   std::size_t per_row = 1;
   for (std::size_t d = 1; d < dims.size(); ++d) per_row *= dims[d];
@@ -109,7 +89,7 @@ H5::DataSet chunked_int_dataset(H5::Group& group, const std::string& name,
         values.assign(chunk[0] * per_row, 0);  // an edge chunk is stored whole, zero-padded
         try {
           fill(row, rows, values.data());
-          encode_chunk(values, shuffled, encoded[c]);
+          encode_int32_chunk(values.data(), values.size(), shuffled, encoded[c]);
         } catch (...) {
 #pragma omp atomic write
           failed = true;

@@ -1,0 +1,23 @@
+#pragma once
+// int32 chunks encoded as HDF5's shuffle filter then its deflate filter store them, outside
+// HDF5: HDF5 runs its filters on one thread (and not thread-safely), so the writers of
+// results.h5 and state.h5 encode chunks on their own threads and hand them to
+// H5Dwrite_chunk as they are. A dataset written this way declares the same two filters
+// (setShuffle, then setDeflate(CHUNK_DEFLATE_LEVEL)), so any HDF5 reader reads it as usual.
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace sendcast::io {
+
+//! zlib level of every compressed per-run array: level 1 compresses the shuffled counts
+//! nearly as well as the default and several times faster.
+constexpr int CHUNK_DEFLATE_LEVEL = 1;
+
+//! Encodes n values stored as little-endian int32 (STD_I32LE): their first bytes together, then
+//! their second bytes and so on, then a zlib stream of that, into `out`. `shuffled` is scratch
+//! kept by the caller. Throws std::runtime_error if zlib fails.
+void encode_int32_chunk(const std::int32_t* values, std::size_t n,
+                        std::vector<unsigned char>& shuffled, std::vector<unsigned char>& out);
+
+}  // namespace sendcast::io
