@@ -1,11 +1,9 @@
 #include "io/forecast_summary.h"
 
-#include <omp.h>
-
-#include <exception>
 #include <iterator>
-
 #include <set>
+
+#include "io/parallel_rows.h"
 
 namespace sendcast::io {
 
@@ -79,37 +77,27 @@ std::vector<SummaryRow> summarise_forecast(const sim::RunResults& results,
         if (auto a = actual_value(history, name, cat, year))
           rows.push_back({year, name, cat, a, std::nullopt});
   }
-  // Each year's quantiles on their own, the years in parallel; rows joined in year order.
-  std::vector<std::vector<SummaryRow>> by_year(static_cast<std::size_t>(results.years));
-  std::exception_ptr failure;
-  const int n_threads = threads > 0 ? threads : omp_get_max_threads();
-#pragma omp parallel for schedule(dynamic, 1) num_threads(n_threads)
-  for (int y = 0; y < results.years; ++y) {
-    try {
-      Eigen::ArrayXXd per_run(results.runs, results.layout.columns());
-      for (int r = 0; r < results.runs; ++r) {
-        const std::int32_t* row = results.row(r, y);
-        for (int c = 0; c < results.layout.columns(); ++c) per_run(r, c) = row[c];
-      }
-      const auto summaries = sim::summarise(per_run);
-      const int year = results.first_year + y;
-      auto& out = by_year[static_cast<std::size_t>(y)];
-      for (const auto& name : breakdowns) {
-        const auto& b = results.layout.find(name);
-        for (std::size_t i = 0; i < b.categories.size(); ++i)
-          out.push_back({year, name, b.categories[i],
-                         actual_value(history, name, b.categories[i], year),
-                         summaries[b.offset + i]});
-      }
-    } catch (...) {
-#pragma omp critical(forecast_summary_failure)
-      if (!failure) failure = std::current_exception();
+  // Each year's quantiles on their own, the years in parallel.
+  auto forecast = rows_in_parallel<SummaryRow>(results.years, threads, [&](int y) {
+    Eigen::ArrayXXd per_run(results.runs, results.layout.columns());
+    for (int r = 0; r < results.runs; ++r) {
+      const std::int32_t* row = results.row(r, y);
+      for (int c = 0; c < results.layout.columns(); ++c) per_run(r, c) = row[c];
     }
-  }
-  if (failure) std::rethrow_exception(failure);
-  for (auto& year : by_year)
-    rows.insert(rows.end(), std::make_move_iterator(year.begin()),
-                std::make_move_iterator(year.end()));
+    const auto summaries = sim::summarise(per_run);
+    const int year = results.first_year + y;
+    std::vector<SummaryRow> out;
+    for (const auto& name : breakdowns) {
+      const auto& b = results.layout.find(name);
+      for (std::size_t i = 0; i < b.categories.size(); ++i)
+        out.push_back({year, name, b.categories[i],
+                       actual_value(history, name, b.categories[i], year),
+                       summaries[b.offset + i]});
+    }
+    return out;
+  });
+  rows.insert(rows.end(), std::make_move_iterator(forecast.begin()),
+              std::make_move_iterator(forecast.end()));
   return rows;
 }
 

@@ -1,12 +1,9 @@
 #include "io/sufficiency_summary.h"
 
-#include <omp.h>
-
 #include <array>
-#include <exception>
-#include <iterator>
 #include <map>
 
+#include "io/parallel_rows.h"
 #include "sim/rollups.h"
 
 namespace sendcast::io {
@@ -137,29 +134,14 @@ class Summariser {
   //! Each year on its own copy of the summariser (its rows apart), the years in parallel, then
   //! the rows joined in year order.
   std::vector<SufficiencyRow> run(int threads) {
-    std::vector<std::vector<SufficiencyRow>> by_year(static_cast<std::size_t>(r_.years));
-    std::exception_ptr failure;
-    const int n_threads = threads > 0 ? threads : omp_get_max_threads();
-#pragma omp parallel for schedule(dynamic, 1) num_threads(n_threads)
-    for (int y = 0; y < r_.years; ++y) {
-      try {
-        Summariser year = *this;
-        year.rows_.clear();
-        year.cell_measures(y);
-        year.provision_measures(y);
-        year.totals(y);
-        by_year[static_cast<std::size_t>(y)] = std::move(year.rows_);
-      } catch (...) {
-#pragma omp critical(sufficiency_summary_failure)
-        if (!failure) failure = std::current_exception();
-      }
-    }
-    if (failure) std::rethrow_exception(failure);
-    std::vector<SufficiencyRow> rows;
-    for (auto& year : by_year)
-      rows.insert(rows.end(), std::make_move_iterator(year.begin()),
-                  std::make_move_iterator(year.end()));
-    return rows;
+    return rows_in_parallel<SufficiencyRow>(r_.years, threads, [this](int y) {
+      Summariser year = *this;
+      year.rows_.clear();
+      year.cell_measures(y);
+      year.provision_measures(y);
+      year.totals(y);
+      return std::move(year.rows_);
+    });
   }
 
  private:
