@@ -335,17 +335,32 @@ void simulate_forecast(ForecastJob& job, const ForecastOptions& options, bool su
   summarise_job(job, options);
 }
 
-ForecastJob run_forecast(const scenarios::Scenario& scenario, const ForecastOptions& options) {
-  auto lap = std::chrono::steady_clock::now();
-  const auto phase = [&lap](ForecastJob& job, const char* name) {
-    const auto now = std::chrono::steady_clock::now();
-    job.phase_seconds.emplace_back(name, std::chrono::duration<double>(now - lap).count());
-    lap = now;
+void PhaseTimes::lap(std::string phase) {
+  const auto now = std::chrono::steady_clock::now();
+  phases_.emplace_back(std::move(phase), std::chrono::duration<double>(now - last_).count());
+  last_ = now;
+}
+
+void PhaseTimes::print(std::ostream& out) const {
+  double total = 0;
+  const auto line = [&out](const std::string& name, double seconds) {
+    char text[128];
+    std::snprintf(text, sizeof text, "  %-34s %7.2f\n", name.c_str(), seconds);
+    out << text;
   };
+  for (const auto& [name, seconds] : phases_) {
+    line(name, seconds);
+    total += seconds;
+  }
+  line("total", total);
+}
+
+ForecastJob run_forecast(const scenarios::Scenario& scenario, const ForecastOptions& options) {
+  PhaseTimes timings;
   ForecastJob job = prepare_forecast(scenario, options);
-  phase(job, "data and calibration");
+  timings.lap("data and calibration");
   simulate_forecast(job, options, false);
-  phase(job, "simulation");
+  timings.lap("simulation");
   record_inputs(job, options);
   add_demand_assumptions(job);
   if (job.sufficiency) add_sufficiency_assumptions(job);
@@ -355,9 +370,10 @@ ForecastJob run_forecast(const scenarios::Scenario& scenario, const ForecastOpti
   if (options.while_summarising)
     writing = std::async(std::launch::async, [&] { options.while_summarising(job); });
   summarise_job(job, options);  // on an exception, `writing` still finishes before unwinding
-  phase(job, "summaries");
+  timings.lap("summaries");
   if (writing.valid()) writing.get();
-  phase(job, "results.h5, after the summaries");
+  timings.lap("results.h5, after the summaries");
+  job.timings = std::move(timings);
   return job;
 }
 

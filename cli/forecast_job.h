@@ -1,10 +1,12 @@
 #pragma once
 // A forecast from a scenario: load data, calibrate, simulate, summarise. Shared by `run` and
 // (later) `compare`, `backtest` and `report`, so that they all use the same engine.
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -48,6 +50,20 @@ struct FinanceJob {
   bool illustrative = false;
 };
 
+//! Wall seconds of a job's phases, in order (`run --timings`): each lap() ends the phase that
+//! began at the previous lap, or when the clock was made.
+class PhaseTimes {
+ public:
+  void lap(std::string phase);
+  const std::vector<std::pair<std::string, double>>& phases() const { return phases_; }
+  //! One line a phase, then their total.
+  void print(std::ostream& out) const;
+
+ private:
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+  std::vector<std::pair<std::string, double>> phases_;
+};
+
 struct ForecastJob {
   scenarios::Scenario scenario;
   io::LaHistory history;
@@ -58,10 +74,9 @@ struct ForecastJob {
   std::optional<SufficiencyJob> sufficiency;
   std::optional<FinanceJob> finance;
   std::shared_ptr<const io::DataContext> data;  //!< the data the forecast was made from
-  double seconds = 0;  //!< wall time of the simulation (with the matching, if any)
-  //! Wall seconds of each phase run_forecast went through, in order (`run --timings`).
-  std::vector<std::pair<std::string, double>> phase_seconds;
-  std::filesystem::path data_dir;               //!< resolved data directory
+  double seconds = 0;              //!< wall time of the simulation (with the matching, if any)
+  PhaseTimes timings;              //!< run_forecast's phases; callers may lap on
+  std::filesystem::path data_dir;  //!< resolved data directory
   std::vector<std::string> population_sources;  //!< SNPP files read, for provenance
 };
 

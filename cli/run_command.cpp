@@ -1,7 +1,5 @@
 // `sendcast run`: the forecast on a scenario, written to an output directory.
 #include <unistd.h>
-
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -299,12 +297,6 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
   };
   ForecastJob job = run_forecast(scenario, fo);
   if (!cluster.root()) return EXIT_OK;
-  auto lap = std::chrono::steady_clock::now();
-  const auto phase = [&lap, &job](const char* name) {
-    const auto now = std::chrono::steady_clock::now();
-    job.phase_seconds.emplace_back(name, std::chrono::duration<double>(now - lap).count());
-    lap = now;
-  };
   io::StagedOutputDir& staged = *staged_dir;
 
   io::write_summary_csv(staged.path() / "summary.csv", job.summary);
@@ -318,7 +310,7 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
     io::write_deficit_csv(staged.path() / "deficit.csv", f.summary);
     io::write_transport_csv(staged.path() / "transport.csv", f.summary);
   }
-  phase("CSV files");
+  job.timings.lap("CSV files");
   io::ReportInput report{job.summary, job.history, job.parameters, job.provenance, &job.results};
   io::SufficiencySection sufficiency;
   if (job.sufficiency) {
@@ -339,25 +331,16 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
   const auto backtest = recent_backtest(*job.data, job.parameters.la_code, job.parameters.origin,
                                         RECENT_BACKTEST_ORIGINS, RECENT_BACKTEST_RUNS);
   if (backtest) report.backtest = &*backtest;
-  phase("benchmarking and past forecasts");
+  job.timings.lap("benchmarking and past forecasts");
   io::write_report_html(staged.path() / "report.html", report);
   io::write_workbook_xlsx(staged.path() / "workbook.xlsx", report);
   staged.commit();
-  phase("report, workbook and commit");
+  job.timings.lap("report, workbook and commit");
   if (fo.progress) std::fprintf(stderr, "\r%*s\r", static_cast<int>(std::strlen(writing)), "");
   print_text_summary(out, job, dir, cluster.size(), !fo.full_state_file.empty());
   if (vm.count("timings")) {
-    double total = 0;
     out << "\nTimings (wall seconds):\n";
-    for (const auto& [name, seconds] : job.phase_seconds) {
-      char line[128];
-      std::snprintf(line, sizeof line, "  %-34s %7.2f\n", name.c_str(), seconds);
-      out << line;
-      total += seconds;
-    }
-    char line[128];
-    std::snprintf(line, sizeof line, "  %-34s %7.2f\n", "total", total);
-    out << line;
+    job.timings.print(out);
   }
   return EXIT_OK;
 }
