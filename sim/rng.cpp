@@ -555,6 +555,52 @@ double beta_rng(double a, double b, Rng& rng) {
   return std::exp(log_x - log_max) / (std::exp(log_x - log_max) + std::exp(log_y - log_max));
 }
 
+namespace {
+
+//! Components a Dirichlet draw in logs handles with deferred logarithms (a stack buffer each).
+constexpr int DIRICHLET_DEFERRED_MAX = 32;
+
+//! The log path of dirichlet_rng: each component's log Gamma(alpha) variate, as
+//! log_gamma_variate gives it, less the largest, exponentiated; returns the sum of the
+//! results, left in `out`. A component with a tiny shape (a calibration floor) is almost
+//! always so far below the largest that its exponential is exactly 0, and its two logarithms
+//! and exponential are skipped when a bound proves it: log x <= x - 1 bounds the variate
+//! log G + log(U) / alpha by (G - 1) + (U - 1) / alpha, and exp of anything below -1000 is 0
+//! in double precision. The words drawn, their order and every result are those of the plain
+//! computation, bit for bit.
+double dirichlet_in_logs(const double* alpha, int k, double* out, Rng& rng) {
+  std::array<double, DIRICHLET_DEFERRED_MAX> gamma{}, uniform{};
+  for (int i = 0; i < k; ++i) {  // the draws, in log_gamma_variate's order
+    gamma[i] = marsaglia_tsang(alpha[i] >= 1 ? alpha[i] : alpha[i] + 1, rng);
+    uniform[i] = alpha[i] >= 1 ? 1.0 : rng.uniform();
+  }
+  constexpr double UNDERFLOW = -1000;  // exp(x - log_max) is exactly 0 below log_max - 1000
+  std::array<bool, DIRICHLET_DEFERRED_MAX> exact{};
+  double log_max = -std::numeric_limits<double>::infinity();
+  const auto settle = [&](int i) {
+    out[i] =
+        alpha[i] >= 1 ? std::log(gamma[i]) : std::log(gamma[i]) + std::log(uniform[i]) / alpha[i];
+    log_max = std::max(log_max, out[i]);
+    exact[i] = true;
+  };
+  // Shapes that are not tiny first, so that log_max has risen when the tiny ones are bounded
+  // (any order gives the same numbers: log_max only rises, and a skipped component stays
+  // more than 1000 below it).
+  constexpr double TINY = 1e-3;
+  for (int i = 0; i < k; ++i)
+    if (alpha[i] >= TINY) settle(i);
+  for (int i = 0; i < k; ++i) {
+    if (exact[i]) continue;
+    const double bound = (gamma[i] - 1) + (uniform[i] - 1) / alpha[i];
+    if (!(bound < log_max + UNDERFLOW)) settle(i);
+  }
+  double total = 0;
+  for (int i = 0; i < k; ++i) total += out[i] = exact[i] ? std::exp(out[i] - log_max) : 0.0;
+  return total;
+}
+
+}  // namespace
+
 void dirichlet_rng(const double* alpha, int k, double* out, Rng& rng) {
   if (k < 1) detail::throw_invalid("dirichlet_rng", "alpha.size()", k, "at least 1");
   double min_alpha = alpha[0];
@@ -565,11 +611,13 @@ void dirichlet_rng(const double* alpha, int k, double* out, Rng& rng) {
   double total = 0;
   if (min_alpha >= 1) {
     for (int i = 0; i < k; ++i) total += out[i] = marsaglia_tsang(alpha[i], rng);
-  } else {
+  } else if (k > DIRICHLET_DEFERRED_MAX) {
     double log_max = -std::numeric_limits<double>::infinity();
     for (int i = 0; i < k; ++i)
       log_max = std::max(log_max, out[i] = log_gamma_variate(alpha[i], rng));
     for (int i = 0; i < k; ++i) total += out[i] = std::exp(out[i] - log_max);
+  } else {
+    total = dirichlet_in_logs(alpha, k, out, rng);
   }
   for (int i = 0; i < k; ++i) out[i] /= total;
 }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -353,6 +354,51 @@ TEST(Samplers, DirichletSumsToOneForTinyAlpha) {
     const Eigen::ArrayXd x = dirichlet_rng(alpha, rng);
     ASSERT_TRUE(x.allFinite());
     ASSERT_NEAR(x.sum(), 1.0, 1e-12);
+  }
+}
+
+//! dirichlet_rng's log path as first written: every component's log variate, then the
+//! exponentials. Gamma(shape >= 1, scale 1) is the Marsaglia-Tsang draw the sampler uses.
+std::vector<double> plain_dirichlet(const std::vector<double>& alpha, Rng& rng) {
+  std::vector<double> out(alpha.size());
+  double log_max = -std::numeric_limits<double>::infinity(), total = 0;
+  for (std::size_t i = 0; i < alpha.size(); ++i) {
+    out[i] = alpha[i] >= 1
+                 ? std::log(gamma_rng(alpha[i], 1, rng))
+                 : std::log(gamma_rng(alpha[i] + 1, 1, rng)) + std::log(rng.uniform()) / alpha[i];
+    log_max = std::max(log_max, out[i]);
+  }
+  for (double& x : out) total += x = std::exp(x - log_max);
+  for (double& x : out) x /= total;
+  return out;
+}
+
+TEST(Samplers, DirichletWithTinyShapesIsTheLogComputationBitForBit) {
+  // Rows like the calibrated transition rows: a few real shapes and floors of 1e-6, and some
+  // where every shape is tiny or only small ones are left to set the largest log variate.
+  const std::array<double, 9> shapes = {1e-6, 1e-9, 1e-6, 2e-4, 0.02, 0.4, 1.0, 3.5, 250.0};
+  std::uint64_t pick = 12345;
+  const auto next = [&pick] {
+    pick = pick * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<std::size_t>(pick >> 33);
+  };
+  for (const std::size_t k : {2u, 8u, 26u, 40u}) {
+    for (int trial = 0; trial < 3000; ++trial) {
+      std::vector<double> alpha(k);
+      const std::size_t limit = trial % 3 == 0 ? 3 : trial % 3 == 1 ? 6 : shapes.size();
+      for (double& a : alpha) a = shapes[next() % limit];
+      Rng fast(SEED, static_cast<std::uint32_t>(trial), 2025, Stream::Parameters,
+               static_cast<std::uint32_t>(k));
+      Rng plain = fast;
+      std::vector<double> x(k);
+      dirichlet_rng(alpha.data(), static_cast<int>(k), x.data(), fast);
+      if (*std::min_element(alpha.begin(), alpha.end()) >= 1) continue;  // not the log path
+      const std::vector<double> expected = plain_dirichlet(alpha, plain);
+      for (std::size_t i = 0; i < k; ++i)
+        ASSERT_EQ(std::bit_cast<std::uint64_t>(x[i]), std::bit_cast<std::uint64_t>(expected[i]))
+            << "k " << k << " trial " << trial << " component " << i << " shape " << alpha[i];
+      ASSERT_EQ(fast.next_u64(), plain.next_u64()) << "the words drawn differ, trial " << trial;
+    }
   }
 }
 
