@@ -1,5 +1,7 @@
 #include "io/forecast_summary.h"
 
+#include <omp.h>
+
 #include <iterator>
 #include <set>
 
@@ -77,9 +79,12 @@ std::vector<SummaryRow> summarise_forecast(const sim::RunResults& results,
         if (auto a = actual_value(history, name, cat, year))
           rows.push_back({year, name, cat, a, std::nullopt});
   }
-  // Each year's quantiles on their own, the years in parallel.
+  // Each year's quantiles on their own, the years in parallel; each thread reuses its run x
+  // column array (a fresh one a year cost its page faults every year).
+  std::vector<Eigen::ArrayXXd> arrays(static_cast<std::size_t>(omp_get_max_threads()));
   auto forecast = rows_in_parallel<SummaryRow>(results.years, threads, [&](int y) {
-    Eigen::ArrayXXd per_run(results.runs, results.layout.columns());
+    Eigen::ArrayXXd& per_run = arrays.at(static_cast<std::size_t>(omp_get_thread_num()));
+    per_run.resize(results.runs, results.layout.columns());
     for (int r = 0; r < results.runs; ++r) {
       const std::int32_t* row = results.row(r, y);
       for (int c = 0; c < results.layout.columns(); ++c) per_run(r, c) = row[c];

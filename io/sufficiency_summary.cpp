@@ -1,7 +1,10 @@
 #include "io/sufficiency_summary.h"
 
+#include <omp.h>
+
 #include <array>
 #include <map>
+#include <span>
 
 #include "io/parallel_rows.h"
 #include "sim/rollups.h"
@@ -82,10 +85,10 @@ Categories away_categories(const sim::SufficiencyLayout& layout,
 //! Per-run totals of one measure in one year, by category; `width` cells per run-year. A run's
 //! totals are summed in a small buffer and stored once each: summing in place would read and
 //! write each category's column, runs apart, once per cell.
-Eigen::ArrayXXd by_category(const std::vector<std::int32_t>& values, int width, int runs, int years,
-                            const Categories& c, int year) {
+void by_category(const std::vector<std::int32_t>& values, int width, int runs, int years,
+                 const Categories& c, int year, Eigen::ArrayXXd& out) {
   const auto n = static_cast<Eigen::Index>(c.list.size());
-  Eigen::ArrayXXd out(runs, n);
+  out.resize(runs, n);  // keeps the memory of a previous year's array of the same size
   std::vector<double> totals(c.list.size());
   for (int run = 0; run < runs; ++run) {
     const std::int32_t* row =
@@ -96,7 +99,6 @@ Eigen::ArrayXXd by_category(const std::vector<std::int32_t>& values, int width, 
         for (int category : c.of_cell[cell]) totals[category] += row[cell];
     for (Eigen::Index k = 0; k < n; ++k) out(run, k) = totals[k];
   }
-  return out;
 }
 
 SufficiencyRow make_row(int year, std::string measure, const sim::Summary& summary,
@@ -132,10 +134,13 @@ class Summariser {
         away_(away_categories(layout_, s.townships)) {}
 
   //! Each year on its own copy of the summariser (its rows apart), the years in parallel, then
-  //! the rows joined in year order.
+  //! the rows joined in year order. Each thread keeps its run x category arrays from year to
+  //! year: a fresh array each time cost page faults (tens of MB each) on every year.
   std::vector<SufficiencyRow> run(int threads) {
-    return rows_in_parallel<SufficiencyRow>(r_.years, threads, [this](int y) {
+    std::vector<Scratch> scratch(static_cast<std::size_t>(omp_get_max_threads()));
+    return rows_in_parallel<SufficiencyRow>(r_.years, threads, [this, &scratch](int y) {
       Summariser year = *this;
+      year.scratch_ = &scratch.at(static_cast<std::size_t>(omp_get_thread_num()));
       year.rows_.clear();
       year.cell_measures(y);
       year.provision_measures(y);
@@ -147,20 +152,32 @@ class Summariser {
  private:
   int year_of(int y) const { return s_.first_year + y; }
 
-  Eigen::ArrayXXd cells(const std::vector<std::int32_t>& values, int y) const {
-    return by_category(values, r_.cells, r_.runs, r_.years, categories_, y);
-  }
-
+  //! Categories with any demand in some run are reported (demand counts are never negative,
+  //! so this is a mean above 0); the others get no rows and are not summarised.
   void cell_measures(int y) {
-    const Eigen::ArrayXXd demand = cells(r_.demand, y);
-    const auto demand_summary = sim::summarise(demand);
+    Eigen::ArrayXXd& demand = scratch_->demand;
+    Eigen::ArrayXXd& overflow = scratch_->overflow;
+    by_category(r_.demand, r_.cells, r_.runs, r_.years, categories_, y, demand);
+    by_category(r_.overflow, r_.cells, r_.runs, r_.years, categories_, y, overflow);
     std::vector<bool> reported(categories_.list.size());
-    for (std::size_t c = 0; c < reported.size(); ++c) reported[c] = demand_summary[c].mean > 0;
+    for (std::size_t c = 0; c < reported.size(); ++c)
+      reported[c] = (demand.col(static_cast<Eigen::Index>(c)) > 0).any();
+    const auto demand_summary = sim::summarise(demand, reported);
     add_rows(y, "demand", demand, demand_summary, reported, false);
-    const Eigen::ArrayXXd overflow = cells(r_.overflow, y);
-    const auto overflow_summary = sim::summarise(overflow);
-    const Eigen::ArrayXXd placed = demand - overflow;
-    add_rows(y, "placed", placed, sim::summarise(placed), reported, false);
+    const auto overflow_summary = sim::summarise(overflow, reported);
+    // Placed, one reported category at a time: demand less overflow in each run.
+    Eigen::ArrayXd& placed = scratch_->column;
+    for (std::size_t c = 0; c < reported.size(); ++c) {
+      if (!reported[c]) continue;
+      const auto k = static_cast<Eigen::Index>(c);
+      placed = demand.col(k) - overflow.col(k);
+      SufficiencyRow row = make_row(year_of(y), "placed",
+                                    sim::summarise(std::span<const double>(
+                                        placed.data(), static_cast<std::size_t>(placed.size()))),
+                                    placed);
+      label(row, categories_.list[c]);
+      rows_.push_back(std::move(row));
+    }
     add_rows(y, "overflow", overflow, overflow_summary, reported, true);
     places_needed(y, overflow, overflow_summary, reported);
     scap(y, demand, demand_summary, overflow, overflow_summary, reported);
@@ -168,8 +185,8 @@ class Summariser {
   }
 
   void away_measures(int y) {
-    const Eigen::ArrayXXd away =
-        by_category(r_.placed_outside_township, r_.away_cells, r_.runs, r_.years, away_, y);
+    Eigen::ArrayXXd& away = scratch_->away;
+    by_category(r_.placed_outside_township, r_.away_cells, r_.runs, r_.years, away_, y, away);
     const auto summaries = sim::summarise(away);
     for (std::size_t c = 0; c < summaries.size(); ++c) {
       SufficiencyRow row =
@@ -314,8 +331,15 @@ class Summariser {
     rows_.push_back(std::move(i));
   }
 
+  //! One thread's arrays, reused for each year it summarises.
+  struct Scratch {
+    Eigen::ArrayXXd demand, overflow, away;
+    Eigen::ArrayXd column;
+  };
+
   const sim::SufficiencyResults& r_;
   const sim::SufficiencySetup& s_;
+  Scratch* scratch_ = nullptr;
   const sim::RunResults& demand_;
   sim::SufficiencyLayout layout_;
   Categories categories_, away_;

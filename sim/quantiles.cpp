@@ -282,14 +282,19 @@ std::span<const double> column_values(
   return buffer;
 }
 
+//! Every column, or those whose `wanted` entry is true (the rest left default).
 template <typename PerRun>
-std::vector<Summary> summarise_columns(const PerRun& per_run) {
+std::vector<Summary> summarise_columns(const PerRun& per_run,
+                                       const std::vector<bool>* wanted = nullptr) {
   require(per_run.rows() > 0, "summarise", "no runs to summarise");
-  std::vector<Summary> summaries;
-  summaries.reserve(static_cast<std::size_t>(per_run.cols()));
+  require(!wanted || wanted->size() == static_cast<std::size_t>(per_run.cols()), "summarise",
+          "the wanted columns do not match the columns");
+  std::vector<Summary> summaries(static_cast<std::size_t>(per_run.cols()));
   Values buffer(static_cast<std::size_t>(per_run.rows()));
   for (Eigen::Index column = 0; column < per_run.cols(); ++column)
-    summaries.push_back(summarise_values(column_values(per_run, column, buffer), column));
+    if (!wanted || (*wanted)[static_cast<std::size_t>(column)])
+      summaries[static_cast<std::size_t>(column)] =
+          summarise_values(column_values(per_run, column, buffer), column);
   return summaries;
 }
 
@@ -297,6 +302,15 @@ std::vector<Summary> summarise_columns(const PerRun& per_run) {
 
 std::vector<Summary> summarise(const Eigen::ArrayXXd& per_run) {
   return summarise_columns(per_run);
+}
+
+std::vector<Summary> summarise(const Eigen::ArrayXXd& per_run, const std::vector<bool>& wanted) {
+  return summarise_columns(per_run, &wanted);
+}
+
+Summary summarise(std::span<const double> values) {
+  require(!values.empty(), "summarise", "no runs to summarise");
+  return summarise_values(values, 0);
 }
 
 std::vector<Summary> summarise(

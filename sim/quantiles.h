@@ -10,6 +10,7 @@
 // a sort: exact, and about 10 times faster than sorting each column.
 #include <array>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include <Eigen/Core>
@@ -40,6 +41,13 @@ struct Summary {
 //! order. No columns gives no summaries. Throws std::invalid_argument for no runs or a
 //! non-finite value.
 std::vector<Summary> summarise(const Eigen::ArrayXXd& per_run);
+
+//! As summarise(per_run), for the columns whose `wanted` entry is true; the others get a
+//! default Summary and cost nothing (`wanted` has one entry per column).
+std::vector<Summary> summarise(const Eigen::ArrayXXd& per_run, const std::vector<bool>& wanted);
+
+//! One category's values over runs, in run order: summarise() of a one-column array.
+Summary summarise(std::span<const double> values);
 
 //! Integer counts: the same result as summarise() on the counts converted to double.
 std::vector<Summary> summarise(

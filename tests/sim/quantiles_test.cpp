@@ -147,6 +147,32 @@ TEST(Summarise, SmallIntegerRangesAgreeWithFullSort) {
   for (const double p : SUMMARY_PROBS) EXPECT_EQ(quantile(few, p), sorted_type7(few, p));
 }
 
+TEST(Summarise, OnlyTheWantedColumnsAndOneColumnAtATimeGiveTheSameSummaries) {
+  std::mt19937_64 engine(7);
+  std::normal_distribution<double> normal(40, 9);
+  Eigen::ArrayXXd per_run(2000, 5);
+  for (double& v : per_run.reshaped()) v = std::round(normal(engine));
+  per_run.col(3) = per_run.col(3) / 7;  // fractions: the general selection
+  const std::vector<Summary> all = summarise(per_run);
+  const std::vector<bool> wanted = {true, false, true, true, false};
+  const std::vector<Summary> some = summarise(per_run, wanted);
+  ASSERT_EQ(some.size(), all.size());
+  for (std::size_t c = 0; c < all.size(); ++c) {
+    SCOPED_TRACE(c);
+    if (wanted[c]) {
+      expect_summary_eq(some[c], all[c]);
+    } else {
+      expect_summary_eq(some[c], Summary{});
+    }
+    const Eigen::ArrayXd column = per_run.col(static_cast<Eigen::Index>(c));
+    expect_summary_eq(
+        summarise(std::span<const double>(column.data(), static_cast<std::size_t>(column.size()))),
+        all[c]);
+  }
+  EXPECT_THROW(summarise(per_run, std::vector<bool>(4, true)), std::invalid_argument);
+  EXPECT_THROW(summarise(std::span<const double>()), std::invalid_argument);
+}
+
 TEST(Summarise, QuantilesDoNotDependOnRunOrder) {
   std::mt19937 engine(42);
   std::normal_distribution<double> normal(100, 15);
