@@ -1,7 +1,5 @@
 #include "io/forecast_summary.h"
 
-#include <omp.h>
-
 #include <iterator>
 #include <set>
 
@@ -81,26 +79,25 @@ std::vector<SummaryRow> summarise_forecast(const sim::RunResults& results,
   }
   // Each year's quantiles on their own, the years in parallel; each thread reuses its run x
   // column array (a fresh one a year cost its page faults every year).
-  std::vector<Eigen::ArrayXXd> arrays(static_cast<std::size_t>(omp_get_max_threads()));
-  auto forecast = rows_in_parallel<SummaryRow>(results.years, threads, [&](int y) {
-    Eigen::ArrayXXd& per_run = arrays.at(static_cast<std::size_t>(omp_get_thread_num()));
-    per_run.resize(results.runs, results.layout.columns());
-    for (int r = 0; r < results.runs; ++r) {
-      const std::int32_t* row = results.row(r, y);
-      for (int c = 0; c < results.layout.columns(); ++c) per_run(r, c) = row[c];
-    }
-    const auto summaries = sim::summarise(per_run);
-    const int year = results.first_year + y;
-    std::vector<SummaryRow> out;
-    for (const auto& name : breakdowns) {
-      const auto& b = results.layout.find(name);
-      for (std::size_t i = 0; i < b.categories.size(); ++i)
-        out.push_back({year, name, b.categories[i],
-                       actual_value(history, name, b.categories[i], year),
-                       summaries[b.offset + i]});
-    }
-    return out;
-  });
+  auto forecast = rows_in_parallel_with_scratch<SummaryRow, Eigen::ArrayXXd>(
+      results.years, threads, [&](int y, Eigen::ArrayXXd& per_run) {
+        per_run.resize(results.runs, results.layout.columns());
+        for (int r = 0; r < results.runs; ++r) {
+          const std::int32_t* row = results.row(r, y);
+          for (int c = 0; c < results.layout.columns(); ++c) per_run(r, c) = row[c];
+        }
+        const auto summaries = sim::summarise(per_run);
+        const int year = results.first_year + y;
+        std::vector<SummaryRow> out;
+        for (const auto& name : breakdowns) {
+          const auto& b = results.layout.find(name);
+          for (std::size_t i = 0; i < b.categories.size(); ++i)
+            out.push_back({year, name, b.categories[i],
+                           actual_value(history, name, b.categories[i], year),
+                           summaries[b.offset + i]});
+        }
+        return out;
+      });
   rows.insert(rows.end(), std::make_move_iterator(forecast.begin()),
               std::make_move_iterator(forecast.end()));
   return rows;

@@ -1,7 +1,5 @@
 #include "io/sufficiency_summary.h"
 
-#include <omp.h>
-
 #include <array>
 #include <map>
 #include <span>
@@ -137,16 +135,16 @@ class Summariser {
   //! the rows joined in year order. Each thread keeps its run x category arrays from year to
   //! year: a fresh array each time cost page faults (tens of MB each) on every year.
   std::vector<SufficiencyRow> run(int threads) {
-    std::vector<Scratch> scratch(static_cast<std::size_t>(omp_get_max_threads()));
-    return rows_in_parallel<SufficiencyRow>(r_.years, threads, [this, &scratch](int y) {
-      Summariser year = *this;
-      year.scratch_ = &scratch.at(static_cast<std::size_t>(omp_get_thread_num()));
-      year.rows_.clear();
-      year.cell_measures(y);
-      year.provision_measures(y);
-      year.totals(y);
-      return std::move(year.rows_);
-    });
+    return rows_in_parallel_with_scratch<SufficiencyRow, Scratch>(r_.years, threads,
+                                                                  [this](int y, Scratch& scratch) {
+                                                                    Summariser year = *this;
+                                                                    year.scratch_ = &scratch;
+                                                                    year.rows_.clear();
+                                                                    year.cell_measures(y);
+                                                                    year.provision_measures(y);
+                                                                    year.totals(y);
+                                                                    return std::move(year.rows_);
+                                                                  });
   }
 
  private:

@@ -241,6 +241,20 @@ TEST_F(RunCommand, OneAndTwoThreadsWriteTheSameSufficiencyRows) {
   EXPECT_EQ(one, slurp(dir / "s2" / "sufficiency.csv"));
 }
 
+// --threads may exceed the machine's cores: the summaries keep memory per thread, one for each
+// thread asked for (sized by the cores, a third thread found none and the run failed).
+TEST_F(RunCommand, MoreThreadsThanCoresWriteTheSameRows) {
+  const std::string common = "run --scenario " SENDCAST_SOURCE_DIR
+                             "/scenarios/dudley/baseline.toml --runs 60 --years 4 --quiet ";
+  const long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  const std::string many = std::to_string(std::max(cores, 1L) + 3);
+  ASSERT_EQ(run(common + "--threads 1 --out " + (dir / "m1").string()).status, 0);
+  const Result r = run(common + "--threads " + many + " --out " + (dir / "mn").string());
+  ASSERT_EQ(r.status, 0) << r.output;
+  for (const char* file : {"summary.csv", "sufficiency.csv", "finance.csv"})
+    EXPECT_EQ(slurp(dir / "m1" / file), slurp(dir / "mn" / file)) << file;
+}
+
 TEST_F(RunCommand, FullWritesEveryRunsStateCubeConsistentWithItsTotals) {
   // --full: /state [run][year][township][age][need][placement] through results.h5's link.
   // Each run-year's cells add up to that run's total, and 1 and 2 threads write the same cube.
