@@ -422,11 +422,29 @@ double marsaglia_tsang(double shape, Rng& rng) {
   }
 }
 
-//! ln Gamma(shape, 1) variate; for shape < 1 the boost Gamma(shape + 1) * U^(1 / shape)
-//! taken in logs, so tiny shapes give very negative numbers rather than 0.
+//! The draws behind one Gamma(shape, 1) variate: for shape >= 1 the variate itself, for shape
+//! < 1 the boost's Gamma(shape + 1), then U (the variate is gamma x U^(1 / shape)).
+struct GammaDraw {
+  double gamma = 1;
+  double uniform = 1;
+};
+
+GammaDraw draw_gamma(double shape, Rng& rng) {
+  if (shape >= 1) return {marsaglia_tsang(shape, rng), 1};
+  const double gamma = marsaglia_tsang(shape + 1, rng);
+  return {gamma, rng.uniform()};
+}
+
+//! ln of the variate `d` makes; for shape < 1 taken in logs, so tiny shapes give very negative
+//! numbers rather than 0.
+double log_variate(const GammaDraw& d, double shape) {
+  if (shape >= 1) return std::log(d.gamma);
+  return std::log(d.gamma) + std::log(d.uniform) / shape;
+}
+
+//! ln Gamma(shape, 1) variate.
 double log_gamma_variate(double shape, Rng& rng) {
-  if (shape >= 1) return std::log(marsaglia_tsang(shape, rng));
-  return std::log(marsaglia_tsang(shape + 1, rng)) + std::log(rng.uniform()) / shape;
+  return log_variate(draw_gamma(shape, rng), shape);
 }
 
 }  // namespace
@@ -557,31 +575,37 @@ double beta_rng(double a, double b, Rng& rng) {
 
 namespace {
 
-//! Components a Dirichlet draw in logs handles with deferred logarithms (a stack buffer each).
-constexpr int DIRICHLET_DEFERRED_MAX = 32;
+//! Components a Dirichlet draw in logs keeps on the stack (more go to the heap).
+constexpr int DIRICHLET_ON_STACK = 32;
 
-//! The log path of dirichlet_rng: each component's log Gamma(alpha) variate, as
-//! log_gamma_variate gives it, less the largest, exponentiated; returns the sum of the
-//! results, left in `out`. A component with a tiny shape (a calibration floor) is almost
-//! always so far below the largest that its exponential is exactly 0, and its two logarithms
-//! and exponential are skipped when a bound proves it: log x <= x - 1 bounds the variate
-//! log G + log(U) / alpha by (G - 1) + (U - 1) / alpha, and exp of anything below -1000 is 0
-//! in double precision. The words drawn, their order and every result are those of the plain
-//! computation, bit for bit.
+//! The log path of dirichlet_rng: each component's log Gamma(alpha) variate (log_variate),
+//! less the largest, exponentiated; returns the sum of the results, left in `out`. A
+//! component with a tiny shape (a calibration floor) is almost always so far below the
+//! largest that its exponential is exactly 0, and its two logarithms and exponential are
+//! skipped when a bound proves it: log x <= x - 1 bounds log G + log(U) / alpha by
+//! (G - 1) + (U - 1) / alpha, and exp of anything below -1000 is 0 in double precision. Every
+//! component's words are drawn first, in order, so the words and every result are those of
+//! taking each log as it is drawn, bit for bit.
 double dirichlet_in_logs(const double* alpha, int k, double* out, Rng& rng) {
-  std::array<double, DIRICHLET_DEFERRED_MAX> gamma{}, uniform{};
-  for (int i = 0; i < k; ++i) {  // the draws, in log_gamma_variate's order
-    gamma[i] = marsaglia_tsang(alpha[i] >= 1 ? alpha[i] : alpha[i] + 1, rng);
-    uniform[i] = alpha[i] >= 1 ? 1.0 : rng.uniform();
+  std::array<GammaDraw, DIRICHLET_ON_STACK> stack_draws;
+  std::array<char, DIRICHLET_ON_STACK> stack_exact{};
+  std::vector<GammaDraw> heap_draws;
+  std::vector<char> heap_exact;
+  GammaDraw* draws = stack_draws.data();
+  char* exact = stack_exact.data();
+  if (k > DIRICHLET_ON_STACK) {
+    heap_draws.resize(static_cast<std::size_t>(k));
+    heap_exact.assign(static_cast<std::size_t>(k), 0);
+    draws = heap_draws.data();
+    exact = heap_exact.data();
   }
+  for (int i = 0; i < k; ++i) draws[i] = draw_gamma(alpha[i], rng);
   constexpr double UNDERFLOW = -1000;  // exp(x - log_max) is exactly 0 below log_max - 1000
-  std::array<bool, DIRICHLET_DEFERRED_MAX> exact{};
   double log_max = -std::numeric_limits<double>::infinity();
   const auto settle = [&](int i) {
-    out[i] =
-        alpha[i] >= 1 ? std::log(gamma[i]) : std::log(gamma[i]) + std::log(uniform[i]) / alpha[i];
+    out[i] = log_variate(draws[i], alpha[i]);
     log_max = std::max(log_max, out[i]);
-    exact[i] = true;
+    exact[i] = 1;
   };
   // Shapes that are not tiny first, so that log_max has risen when the tiny ones are bounded
   // (any order gives the same numbers: log_max only rises, and a skipped component stays
@@ -591,7 +615,7 @@ double dirichlet_in_logs(const double* alpha, int k, double* out, Rng& rng) {
     if (alpha[i] >= TINY) settle(i);
   for (int i = 0; i < k; ++i) {
     if (exact[i]) continue;
-    const double bound = (gamma[i] - 1) + (uniform[i] - 1) / alpha[i];
+    const double bound = (draws[i].gamma - 1) + (draws[i].uniform - 1) / alpha[i];
     if (!(bound < log_max + UNDERFLOW)) settle(i);
   }
   double total = 0;
@@ -611,11 +635,6 @@ void dirichlet_rng(const double* alpha, int k, double* out, Rng& rng) {
   double total = 0;
   if (min_alpha >= 1) {
     for (int i = 0; i < k; ++i) total += out[i] = marsaglia_tsang(alpha[i], rng);
-  } else if (k > DIRICHLET_DEFERRED_MAX) {
-    double log_max = -std::numeric_limits<double>::infinity();
-    for (int i = 0; i < k; ++i)
-      log_max = std::max(log_max, out[i] = log_gamma_variate(alpha[i], rng));
-    for (int i = 0; i < k; ++i) total += out[i] = std::exp(out[i] - log_max);
   } else {
     total = dirichlet_in_logs(alpha, k, out, rng);
   }
