@@ -3,13 +3,17 @@
 #include <H5Cpp.h>
 #include <omp.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <exception>
+#include <string>
 
 #include "io/capacity_register.h"
 #include "io/error.h"
 #include "io/finance_csv.h"
 #include "io/h5_chunk.h"
+#include "io/parallel_rows.h"
 #include "sim/rollups.h"
 
 namespace sendcast::io {
@@ -72,31 +76,37 @@ H5::DataSet chunked_int_dataset(H5::Group& group, const std::string& name,
   std::size_t per_row = 1;
   for (std::size_t d = 1; d < dims.size(); ++d) per_row *= dims[d];
   const hsize_t n_chunks = (dims[0] + chunk[0] - 1) / chunk[0];
-  if (threads <= 0) threads = omp_get_max_threads();
+  threads = row_threads(threads);
   const hsize_t batch = 2 * static_cast<hsize_t>(threads);  // bounds the memory held
   std::vector<std::vector<unsigned char>> encoded(batch);
+  // Each thread's raw and shuffled chunk, kept from batch to batch.
+  struct Scratch {
+    std::vector<std::int32_t> values;
+    std::vector<unsigned char> shuffled;
+  };
+  std::vector<Scratch> scratch(static_cast<std::size_t>(threads));
   for (hsize_t first = 0; first < n_chunks; first += batch) {
     const hsize_t count = std::min(batch, n_chunks - first);
-    bool failed = false;
-#pragma omp parallel num_threads(threads)
-    {
-      std::vector<std::int32_t> values;
-      std::vector<unsigned char> shuffled;
-#pragma omp for schedule(dynamic, 1)
-      for (hsize_t c = 0; c < count; ++c) {
-        const hsize_t row = (first + c) * chunk[0];
-        const hsize_t rows = std::min(chunk[0], dims[0] - row);
-        values.assign(chunk[0] * per_row, 0);  // an edge chunk is stored whole, zero-padded
-        try {
-          fill(row, rows, values.data());
-          encode_int32_chunk(values.data(), values.size(), shuffled, encoded[c]);
-        } catch (...) {
-#pragma omp atomic write
-          failed = true;
-        }
+    std::string failure;  // the first encoding error, reported as an HDF5 error of this file
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+    for (hsize_t c = 0; c < count; ++c) {
+      Scratch& mine = scratch[static_cast<std::size_t>(omp_get_thread_num())];
+      const hsize_t row = (first + c) * chunk[0];
+      const hsize_t rows = std::min(chunk[0], dims[0] - row);
+      mine.values.resize(chunk[0] * per_row);
+      // An edge chunk is stored whole: zero past its last row.
+      std::fill(mine.values.begin() + static_cast<std::ptrdiff_t>(rows * per_row),
+                mine.values.end(), 0);
+      try {
+        fill(row, rows, mine.values.data());
+        encode_int32_chunk(mine.values.data(), mine.values.size(), mine.shuffled, encoded[c]);
+      } catch (const std::exception& e) {
+#pragma omp critical(chunked_int_dataset_failure)
+        if (failure.empty()) failure = e.what();
       }
     }
-    if (failed) throw H5::Exception("chunked_int_dataset", "could not encode " + name);
+    if (!failure.empty())
+      throw H5::Exception("chunked_int_dataset", "could not encode " + name + ": " + failure);
     for (hsize_t c = 0; c < count; ++c) {
       std::vector<hsize_t> offset(dims.size(), 0);
       offset[0] = (first + c) * chunk[0];
