@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 namespace sendcast::sim {
 
@@ -181,8 +182,10 @@ struct SimulationWorkspace::Buffers {
   //! only for inflow_base, so survivors' small cells, the hot path, count them at step 1 only.
   std::int64_t net_out = 0;
   std::array<std::int64_t, N_AGE_BANDS> net_out_by_band{};
-  //! Running counts over the cells of a band that receives transfers in.
-  std::vector<std::int64_t> cumulative;
+  //! Children by township x age in `next` before transfers in (roll_up_state).
+  std::vector<std::int64_t> age_counts;
+  //! A band's transfers in: which of its children (in cell order) each arrival joins.
+  std::vector<std::int64_t> arrivals;
 
   //! Adds k > 0 children to cell i of `next`, listing the cell the first time it fills.
   void add_next(std::size_t i, std::int64_t k) {
@@ -233,6 +236,14 @@ DemandSimulator::DemandSimulator(const models::ModelParameters& params, DemandLe
           info.specialist_column = layout_.total();
         }
       }
+  for (int band = 0; band < N_AGE_BANDS; ++band)
+    for (int n = 0; n < N_NEEDS; ++n)
+      for (std::size_t g = 0; g < SPECIALIST_PLACEMENTS.size(); ++g)
+        specialist_columns_[(band * N_NEEDS + n) * SPECIALIST_PLACEMENTS.size() + g] =
+            layout_.specialist(0, AGE_BAND_MIN[band], n,
+                               static_cast<int>(SPECIALIST_PLACEMENTS[g]));
+  specialist_stride_ = layout_.specialist(1, 0, 0, static_cast<int>(SPECIALIST_PLACEMENTS[0])) -
+                       layout_.specialist(0, 0, 0, static_cast<int>(SPECIALIST_PLACEMENTS[0]));
   for (int c = 0; c < N_STATE_CELLS; ++c)
     if (params_.initial[c] > 0) initial_cells_.push_back(static_cast<std::uint32_t>(c));
   if (townships() > 1) {
@@ -658,15 +669,62 @@ void DemandSimulator::step_joiners(std::uint32_t run, int step, Buffers& b,
   row[cell.specialist_column + static_cast<int>(t) * cell.specialist_stride] += n;
 }
 
+std::int64_t DemandSimulator::roll_up_state(const std::vector<std::int32_t>& state,
+                                            std::int32_t* row, std::int64_t* age_counts) const {
+  // Every cell, occupied or not, in memory order: a township's ages are contiguous blocks of
+  // need x placement cells, summed as whole blocks (which vectorises) into the age's count and
+  // into its band's need x placement counts; needs, placements and the specialist breakdown
+  // then come from the few band x need x placement sums. A pass over a few thousand occupied
+  // cells, each adding to six scattered columns, cost several times more.
+  std::int64_t total = 0;
+  for (int t = 0; t < townships(); ++t) {
+    const std::int32_t* block = state.data() + static_cast<std::size_t>(t) * N_STATE_CELLS;
+    std::array<std::array<std::int32_t, AGE_STRIDE>, N_AGE_BANDS> by_band{};
+    std::int64_t in_township = 0;
+    for (int a = 0; a < N_AGES; ++a) {
+      const std::int32_t* cells = block + static_cast<std::size_t>(a) * AGE_STRIDE;
+      std::int32_t* band = by_band[age_band(a)].data();
+      std::int32_t sum = 0;
+      for (std::size_t k = 0; k < AGE_STRIDE; ++k) {
+        band[k] += cells[k];
+        sum += cells[k];
+      }
+      age_counts[t * N_AGES + a] = sum;
+      row[layout_.age(a)] += sum;
+      row[layout_.band(age_band(a))] += sum;
+      in_township += sum;
+    }
+    row[layout_.township(t)] += static_cast<std::int32_t>(in_township);
+    total += in_township;
+    // Needs and placements from the township's need x placement sums, the specialist
+    // breakdown (phase = band) from the bands', all without a branch per cell.
+    std::array<std::int32_t, AGE_STRIDE> all{};
+    for (const auto& band : by_band)
+      for (std::size_t k = 0; k < AGE_STRIDE; ++k) all[k] += band[k];
+    for (int n = 0; n < N_NEEDS; ++n) {
+      std::int32_t sum = 0;
+      for (int q = 0; q < N_PLACEMENTS; ++q) sum += all[n * N_PLACEMENTS + q];
+      row[layout_.need(n)] += sum;
+    }
+    for (int q = 0; q < N_PLACEMENTS; ++q) {
+      std::int32_t sum = 0;
+      for (int n = 0; n < N_NEEDS; ++n) sum += all[n * N_PLACEMENTS + q];
+      row[layout_.placement(q)] += sum;
+    }
+    std::int32_t* specialist = row + t * specialist_stride_;
+    for (int band = 0; band < N_AGE_BANDS; ++band)
+      for (int n = 0; n < N_NEEDS; ++n)
+        for (std::size_t g = 0; g < SPECIALIST_PLACEMENTS.size(); ++g)
+          specialist[specialist_columns_[(band * N_NEEDS + n) * SPECIALIST_PLACEMENTS.size() +
+                                         g]] +=
+              by_band[band][n * N_PLACEMENTS + static_cast<int>(SPECIALIST_PLACEMENTS[g])];
+  }
+  return total;
+}
+
 void DemandSimulator::step_inflow_and_roll_up(std::uint32_t run, int step, Buffers& b,
                                               std::int32_t* row) const {
-  std::int64_t total = 0;
-  for (std::size_t k = 0; k < b.next_active.size; ++k) {
-    const std::uint32_t i = b.next_active.cells[k];
-    const std::int32_t n = b.next[i];  // > 0: a cell is listed when it fills
-    total += n;
-    roll_up_cell(i, n, row);
-  }
+  const std::int64_t total = roll_up_state(b.next, row, b.age_counts.data());
   // Children by band before any flow of the first year: what was counted, and what 4's flow
   // out took in steps 1-3.
   if (step == 1)
@@ -690,26 +748,45 @@ void DemandSimulator::step_inflow_and_roll_up(std::uint32_t run, int step, Buffe
     Rng rng(seed_, run, year, Stream::NetFlow, NET_FLOW_YEAR_SUBSTREAM + 1 + band);
     const std::int64_t k = poisson_rng(rho[band] * b.inflow_base[band], rng);
     if (k == 0) continue;
-    // The band's cells in each township are one range, its ages' AGE_STRIDE cells each.
-    const std::size_t span =
-        static_cast<std::size_t>(AGE_BAND_MAX[band] - AGE_BAND_MIN[band] + 1) * AGE_STRIDE;
-    const std::size_t first_cell = static_cast<std::size_t>(AGE_BAND_MIN[band]) * AGE_STRIDE;
-    b.cumulative.resize(span * static_cast<std::size_t>(townships()));
-    std::int64_t sum = 0;
-    for (int t = 0; t < townships(); ++t) {
-      const std::int32_t* counts = b.next.data() + t * N_STATE_CELLS + first_cell;
-      std::int64_t* cumulative = b.cumulative.data() + t * span;
-      for (std::size_t c = 0; c < span; ++c) cumulative[c] = sum += counts[c];
-    }
-    for (std::int64_t a = 0; a < k; ++a) {
-      // Child j of the band, uniform, lives in the first cell whose running count exceeds j.
-      const std::int64_t j = uniform_below(static_cast<std::uint32_t>(current), rng);
-      const auto c = static_cast<std::size_t>(
-          std::upper_bound(b.cumulative.begin(), b.cumulative.end(), j) - b.cumulative.begin());
-      const std::size_t i = c / span * N_STATE_CELLS + first_cell + c % span;
-      b.next[i] += 1;
-      roll_up_cell(i, 1, row);
-    }
+    // Arrival a joins child j_a of the band, uniform: the child in the first cell whose
+    // running count exceeds j_a. Sorted, the j's are found in one walk over the band's cells
+    // in that order, skipping a (township, age) block whole when no j falls in it. A cell's
+    // count is read before its own arrivals are added, as the running counts were taken.
+    b.arrivals.resize(static_cast<std::size_t>(k));
+    for (std::int64_t& j : b.arrivals) j = uniform_below(static_cast<std::uint32_t>(current), rng);
+    std::sort(b.arrivals.begin(), b.arrivals.end());
+    const std::int64_t* next_arrival = b.arrivals.data();
+    const std::int64_t* const last = next_arrival + k;
+    std::int64_t before = 0;  // the band's children in the cells walked so far
+    for (int t = 0; t < townships() && next_arrival != last; ++t)
+      for (int a = AGE_BAND_MIN[band]; a <= AGE_BAND_MAX[band] && next_arrival != last; ++a) {
+        const std::int64_t in_block = b.age_counts[t * N_AGES + a];
+        if (*next_arrival >= before + in_block) {
+          before += in_block;
+          continue;
+        }
+        const std::size_t first_cell =
+            static_cast<std::size_t>(t) * N_STATE_CELLS + static_cast<std::size_t>(a) * AGE_STRIDE;
+        // Eight cells at a time, skipped whole when no j falls among their children.
+        for (std::size_t group = first_cell;
+             group < first_cell + AGE_STRIDE && next_arrival != last; group += N_PLACEMENTS) {
+          std::int64_t in_group = 0;
+          for (int q = 0; q < N_PLACEMENTS; ++q) in_group += b.next[group + q];
+          if (*next_arrival >= before + in_group) {
+            before += in_group;
+            continue;
+          }
+          for (std::size_t i = group; i < group + N_PLACEMENTS; ++i) {
+            before += b.next[i];
+            std::int32_t joined = 0;
+            for (; next_arrival != last && *next_arrival < before; ++next_arrival) ++joined;
+            if (joined == 0) continue;
+            b.next[i] += joined;
+            roll_up_cell(i, joined, row);
+          }
+        }
+      }
+    if (next_arrival != last) throw std::logic_error("demand: transfers in beyond the band");
     arrived += k;
   }
   row[layout_.flow(Flow::NetOther)] += static_cast<std::int32_t>(arrived - b.net_out);
@@ -733,12 +810,9 @@ void DemandSimulator::simulate(std::uint32_t run, std::int32_t* out, SimulationW
   b.row_ready.fill(false);  // transition rows are drawn when first needed
   initial_state(run, b);
   b.next.assign(b.state.size(), 0);
-  std::int64_t total = 0;
-  for (const std::uint32_t i : b.active) {
-    total += b.state[i];
-    roll_up_cell(i, b.state[i], out);
-  }
-  out[layout_.total()] = static_cast<std::int32_t>(total);
+  b.age_counts.resize(static_cast<std::size_t>(townships()) * N_AGES);
+  out[layout_.total()] =
+      static_cast<std::int32_t>(roll_up_state(b.state, out, b.age_counts.data()));
   if (observer) observer->observe(run, 0, b.state);
   for (int s = 1; s <= horizon_; ++s) {
     std::int32_t* row = out + static_cast<std::ptrdiff_t>(s) * cols;

@@ -21,10 +21,12 @@
 //   5. need changes none by default (SEN2 publishes no flows for them); a model of them would
 //                   move children between cells after step 4, before the roll-up
 //
-// Only occupied cells are visited: each step walks a list of the cells with children (a few
-// thousand of the townships x 2,496 cells), doing 1, 2 and 4's leaving in one pass and 4's
-// transfers in with the roll-up in another, so a run costs what its children cost, not what
-// the state's size costs.
+// The draws visit only occupied cells: each step walks a list of the cells with children (a
+// few thousand of the townships x 2,496 cells), doing 1, 2 and 4's leaving in one pass, so a
+// run's draws cost what its children cost, not what the state's size costs. The roll-up is
+// the exception: summing every cell in memory order, whole blocks at a time, is cheaper than
+// adding each occupied cell to its six breakdowns, and its per-age sums let 4's transfers in
+// skip the blocks none of them joins.
 #include <array>
 #include <cstdint>
 #include <memory>
@@ -132,6 +134,10 @@ class DemandSimulator {
   void step_joiners(std::uint32_t run, int step, Buffers& b, std::int32_t* row) const;
   void step_inflow_and_roll_up(std::uint32_t run, int step, Buffers& b, std::int32_t* row) const;
   void roll_up_cell(std::size_t i, std::int32_t n, std::int32_t* row) const;
+  //! Adds every cell of `state` to the row's breakdowns but the total, which it returns;
+  //! age_counts (townships x N_AGES) receives the children by township and age.
+  std::int64_t roll_up_state(const std::vector<std::int32_t>& state, std::int32_t* row,
+                             std::int64_t* age_counts) const;
   std::uint32_t year_key(int step) const {
     return static_cast<std::uint32_t>(params_.origin + step);
   }
@@ -142,6 +148,11 @@ class DemandSimulator {
   std::uint64_t seed_;
   RollupLayout layout_;
   std::array<CellInfo, models::N_STATE_CELLS> cells_{};
+  //! Township 0's specialist column of each (band, need, specialist placement), and the step
+  //! to the next township's (roll_up_state).
+  std::array<std::int32_t, N_AGE_BANDS * N_NEEDS * SPECIALIST_PLACEMENTS.size()>
+      specialist_columns_{};
+  int specialist_stride_ = 0;
   std::vector<std::uint32_t> initial_cells_;  //!< cells with children at the origin
   //! Word thresholds between townships (cumulative township shares): a child of the origin
   //! split with word w goes to the township counting the thresholds <= w.

@@ -292,6 +292,41 @@ TEST(DemandSimulator, BreakdownsAddUpToTheTotal) {
   }
 }
 
+TEST(DemandSimulator, EveryBreakdownIsTheMarginalOfTheState) {
+  // Each year's row against the state the observer saw, rolled up the plain way: every cell
+  // added to its age, band, need, placement, township and (specialist placements) phase x need
+  // area x township column. Net flow in (+5%) puts transfers in after the roll-up of the rest.
+  models::ModelParameters p = synthetic();
+  set_net_flow(p, 0.05);
+  const DemandSimulator sim(p, DemandLevers::none(10), 10, 41);
+  const RollupLayout& layout = sim.layout();
+  const int flows = layout.find("flow").offset;
+  std::vector<std::int32_t> out(static_cast<std::size_t>(sim.years()) * layout.columns());
+  for (std::uint32_t run = 0; run < 20; ++run) {
+    Recorder rec;
+    sim.simulate(run, out.data(), nullptr, &rec);
+    for (int y = 0; y < sim.years(); ++y) {
+      std::vector<std::int32_t> expected(static_cast<std::size_t>(layout.columns()), 0);
+      for (int t = 0; t < sim.townships(); ++t)
+        for (int a = 0; a < N_AGES; ++a)
+          for (int n = 0; n < N_NEEDS; ++n)
+            for (int q = 0; q < N_PLACEMENTS; ++q) {
+              const std::int32_t k = rec.states[y][t * N_STATE_CELLS + cell_index(a, n, q)];
+              expected[layout.total()] += k;
+              expected[layout.age(a)] += k;
+              expected[layout.band(age_band(a))] += k;
+              expected[layout.need(n)] += k;
+              expected[layout.placement(q)] += k;
+              expected[layout.township(t)] += k;
+              if (layout.specialist(t, a, n, q) >= 0) expected[layout.specialist(t, a, n, q)] += k;
+            }
+      const std::int32_t* row = out.data() + static_cast<std::size_t>(y) * layout.columns();
+      for (int c = 0; c < flows; ++c)
+        ASSERT_EQ(row[c], expected[c]) << "run " << run << " year " << y << " column " << c;
+    }
+  }
+}
+
 TEST(DemandSimulator, FewerJoinersUnderAJoinerLever) {
   DemandLevers lower = DemandLevers::none(10);
   for (int s = 1; s <= 10; ++s)
