@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake pkg-config git
+  build-essential cmake pkg-config git time  # time: bench/job_bench.sh's peak memory
   libeigen3-dev libboost-program-options-dev libhdf5-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   librandom123-dev libtomlplusplus-dev liblemon-dev libxlsxwriter-dev
