@@ -121,7 +121,7 @@ struct SimulationWorkspace::Buffers {
   std::array<TransitionRow, N_AGES * N_PLACEMENTS> rows{};
   std::array<bool, N_AGES * N_PLACEMENTS> row_ready{};
   //! Each row's leave, out and stay thresholds without levers (rows[r].without's), side by
-  //! side: what every cell reads, in 7 KB rather than spread over the rows' 58 KB.
+  //! side: what every cell reads, in 5 KB rather than spread over the rows' 57 KB.
   struct Cut {
     std::int64_t leave = 0, out = 0, stay = 0;
   };
@@ -495,7 +495,7 @@ void DemandSimulator::step_survivors(std::uint32_t run, int step, Buffers& b,
       words_read += static_cast<std::uint64_t>(n);
       const std::size_t block = i / N_STATE_CELLS * N_STATE_CELLS;
       const int c = static_cast<int>(i - block);
-      // cell_index's layout, by arithmetic rather than from cells_ (40 KB, more than L1 holds).
+      // cell_index's layout, by arithmetic rather than from cells_ (50 KB, more than L1 holds).
       const int age = c / static_cast<int>(AGE_STRIDE), placement = c % N_PLACEMENTS;
       const int r = age * N_PLACEMENTS + placement;
       const double q = q_by_age[age];

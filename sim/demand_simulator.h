@@ -109,8 +109,9 @@ class DemandSimulator {
   using State = std::vector<std::int32_t>;  //!< townships x N_STATE_CELLS
   using Buffers = SimulationWorkspace::Buffers;
 
-  //! What the inner loops need about one (age, need, placement) cell, computed once; 16-bit
-  //! so that the table (2,496 cells) stays in the fastest cache.
+  //! What the roll-up of single cells and the large-cell path need about one (age, need,
+  //! placement) cell, computed once. 20 bytes a cell, 50 KB in all: more than L1 holds, so the
+  //! survivors' pass takes a cell's age and placement from its index instead.
   struct CellInfo {
     std::int16_t age, placement;
     std::int16_t age_column, band_column, need_column, placement_column;
