@@ -135,19 +135,24 @@ class Summariser {
   //! the rows joined in year order. Each thread keeps its run x category arrays from year to
   //! year: a fresh array each time cost page faults (tens of MB each) on every year.
   std::vector<SufficiencyRow> run(int threads) {
-    return rows_in_parallel_with_scratch<SufficiencyRow, Scratch>(r_.years, threads,
-                                                                  [this](int y, Scratch& scratch) {
-                                                                    Summariser year = *this;
-                                                                    year.scratch_ = &scratch;
-                                                                    year.rows_.clear();
-                                                                    year.cell_measures(y);
-                                                                    year.provision_measures(y);
-                                                                    year.totals(y);
-                                                                    return std::move(year.rows_);
-                                                                  });
+    return rows_in_parallel_with_scratch<SufficiencyRow, Scratch>(
+        r_.years, threads, [this](int y, Scratch& scratch) { return year_rows(y, scratch); });
   }
 
  private:
+  struct Scratch;
+
+  //! Year y's rows, made by a copy of the summariser that uses `scratch` for its arrays.
+  std::vector<SufficiencyRow> year_rows(int y, Scratch& scratch) const {
+    Summariser year = *this;
+    year.scratch_ = &scratch;
+    year.rows_.clear();
+    year.cell_measures(y);
+    year.provision_measures(y);
+    year.totals(y);
+    return std::move(year.rows_);
+  }
+
   int year_of(int y) const { return s_.first_year + y; }
 
   //! Categories with any demand in some run are reported (demand counts are never negative,

@@ -60,10 +60,14 @@ namespace detail {
 //! placement other[k], k the number of bounds <= w ((1 - p)(1 - q) P(other k)). Every child
 //! an independent categorical draw over the product distribution, so a cell's counts are an
 //! exact multinomial whatever its size.
-struct ChildThresholds {
-  //! Signed, and every one at most 2^33, so that comparisons of a word with all of them are
-  //! plain vector compares.
+//! The thresholds every child's word is compared with. Signed, and every one at most 2^33, so
+//! that comparisons of a word with all of them are plain vector compares.
+struct Cuts {
   std::int64_t leave = 0, out = 0, stay = 0;
+};
+
+//! Cuts, and for the movers, where each placement's words begin.
+struct ChildThresholds : Cuts {
   //! Upper ends of the movers' slots but the last, then 2^33 (above every word), so the
   //! destination is a count of comparisons, without a branch.
   std::array<std::int64_t, N_PLACEMENTS - 1> bounds{};
@@ -120,18 +124,15 @@ struct SimulationWorkspace::Buffers {
   RunParameters rp;
   std::array<TransitionRow, N_AGES * N_PLACEMENTS> rows{};
   std::array<bool, N_AGES * N_PLACEMENTS> row_ready{};
-  //! Each row's leave, out and stay thresholds without levers (rows[r].without's), side by
-  //! side: what every cell reads, in 5 KB rather than spread over the rows' 57 KB.
-  struct Cut {
-    std::int64_t leave = 0, out = 0, stay = 0;
-  };
-  std::array<Cut, N_AGES * N_PLACEMENTS> cuts{};
+  //! Each row's cuts without levers (rows[r].without's), side by side: what every cell reads,
+  //! in 5 KB rather than spread over the rows' 57 KB.
+  std::array<detail::Cuts, N_AGES * N_PLACEMENTS> cuts{};
   //! Gives row r the net flow out q: its thresholds without levers.
   void set_net_out(int r, double q) {
     TransitionRow& row = rows[r];
     row.q = q;
     row.without = row.thresholds(row.p, q);
-    cuts[r] = {row.without.leave, row.without.out, row.without.stay};
+    cuts[r] = row.without;
   }
   std::vector<std::int64_t> split;  //!< by township
   std::vector<std::int64_t> mix;    //!< joiners by need x placement x township
@@ -467,7 +468,6 @@ void DemandSimulator::step_survivors(std::uint32_t run, int step, Buffers& b,
   std::int64_t leavers = 0, aged_out = 0, gone = 0;
   std::uint64_t words_read = 0;        // words read from blocks made in batches, for benchmarks
   ChildThresholds levered_thresholds;  // a cell's, when a lever changes its hazard
-  Buffers::Cut levered_cut;
   // Net flow out of the band a child ages into (none at 25: those plans end anyway).
   std::array<double, N_AGES> q_by_age{};
   for (int a = 0; a < MAX_AGE; ++a)
@@ -504,7 +504,7 @@ void DemandSimulator::step_survivors(std::uint32_t run, int step, Buffers& b,
       // 1, 2 and 4's flow out at once, one word per child (ChildThresholds). Levers change the
       // thresholds, never which word a child reads, so a lever moves only the children at its
       // margin.
-      const Buffers::Cut* cut = &b.cuts[r];
+      const detail::Cuts* cut = &b.cuts[r];
       if (levered || n > LARGE_CELL) [[unlikely]] {
         const TransitionRow& moves = b.rows[r];
         double p = moves.p;
@@ -512,8 +512,7 @@ void DemandSimulator::step_survivors(std::uint32_t run, int step, Buffers& b,
           p = std::min(MAX_HAZARD,
                        rp.hazard[age] * params_.leave_relative_risk[placement] * mult[c]);
           levered_thresholds = moves.thresholds(p, q);
-          levered_cut = {levered_thresholds.leave, levered_thresholds.out, levered_thresholds.stay};
-          cut = &levered_cut;
+          cut = &levered_thresholds;
         }
         if (n > LARGE_CELL) {
           Rng rng(seed_, run, year, Stream::Leavers, i, b.first_blocks[j]);
@@ -521,7 +520,7 @@ void DemandSimulator::step_survivors(std::uint32_t run, int step, Buffers& b,
           continue;
         }
       }
-      const Buffers::Cut t = *cut;
+      const detail::Cuts t = *cut;
       const std::uint32_t first_dest = i + static_cast<std::uint32_t>(AGE_STRIDE - placement);
       // Children whose words fall below each threshold, four words a round: a cell of up to
       // four children (most of them) takes one round, from its stream's first block. The last
@@ -774,32 +773,34 @@ void DemandSimulator::step_inflow_and_roll_up(std::uint32_t run, int step, Buffe
     const std::int64_t* next_arrival = b.arrivals.data();
     const std::int64_t* const last = next_arrival + k;
     std::int64_t before = 0;  // the band's children in the cells walked so far
+    // True, with the children counted as walked, when no j falls among `children` (the next
+    // cells' children); then the cells are skipped whole.
+    const auto none_among = [&](std::int64_t children) {
+      const bool none = *next_arrival >= before + children;
+      if (none) before += children;
+      return none;
+    };
+    // Cell i takes the j's below the running count once its children are added.
+    const auto join = [&](std::size_t i) {
+      before += b.next[i];
+      std::int32_t joined = 0;
+      for (; next_arrival != last && *next_arrival < before; ++next_arrival) ++joined;
+      if (joined == 0) return;
+      b.next[i] += joined;
+      roll_up_cell(i, joined, row);
+    };
     for (int t = 0; t < townships() && next_arrival != last; ++t)
       for (int a = AGE_BAND_MIN[band]; a <= AGE_BAND_MAX[band] && next_arrival != last; ++a) {
-        const std::int64_t in_block = b.age_counts[t * N_AGES + a];
-        if (*next_arrival >= before + in_block) {
-          before += in_block;
-          continue;
-        }
-        const std::size_t first_cell =
+        if (none_among(b.age_counts[t * N_AGES + a])) continue;
+        // Eight cells at a time, then cell by cell in a group some j falls in.
+        const std::size_t block =
             static_cast<std::size_t>(t) * N_STATE_CELLS + static_cast<std::size_t>(a) * AGE_STRIDE;
-        // Eight cells at a time, skipped whole when no j falls among their children.
-        for (std::size_t group = first_cell;
-             group < first_cell + AGE_STRIDE && next_arrival != last; group += N_PLACEMENTS) {
+        for (std::size_t group = block; group < block + AGE_STRIDE && next_arrival != last;
+             group += N_PLACEMENTS) {
           std::int64_t in_group = 0;
           for (int q = 0; q < N_PLACEMENTS; ++q) in_group += b.next[group + q];
-          if (*next_arrival >= before + in_group) {
-            before += in_group;
-            continue;
-          }
-          for (std::size_t i = group; i < group + N_PLACEMENTS; ++i) {
-            before += b.next[i];
-            std::int32_t joined = 0;
-            for (; next_arrival != last && *next_arrival < before; ++next_arrival) ++joined;
-            if (joined == 0) continue;
-            b.next[i] += joined;
-            roll_up_cell(i, joined, row);
-          }
+          if (none_among(in_group)) continue;
+          for (std::size_t i = group; i < group + N_PLACEMENTS; ++i) join(i);
         }
       }
     if (next_arrival != last) throw std::logic_error("demand: transfers in beyond the band");
