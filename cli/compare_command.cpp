@@ -2,8 +2,10 @@
 // Both runs must share seed, runs, years, origin and LA, so that run r of A and run r of B saw
 // the same simulated children (common random numbers) and B - A is the scenario's effect, not
 // Monte Carlo noise. Differences are taken per run, then summarised.
+#include <array>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <set>
 
 #include "cli/cli.h"
@@ -46,7 +48,8 @@ StoredRun load_run(const std::string& given) {
   r.scenario = io::read_attribute_h5(r.file, "scenario_name");
   r.total = io::read_breakdown_h5(r.file, "total");
   r.placement = io::read_breakdown_h5(r.file, "placement");
-  if (io::has_sufficiency_h5(r.file)) r.sufficiency = io::read_sufficiency_h5(r.file);
+  // The cell arrays, the largest, are read one measure at a time (CellMeasures) and not kept.
+  if (io::has_sufficiency_h5(r.file)) r.sufficiency = io::read_sufficiency_h5(r.file, false);
   if (io::has_finance_h5(r.file)) r.finance = io::read_finance_h5(r.file);
   return r;
 }
@@ -80,21 +83,49 @@ PerRun column(const io::StoredBreakdown& b, int category) {
   return out;
 }
 
+//! The labels that pass `keep`, by index.
+template <class Keep>
+std::vector<int> kept_labels(const std::vector<std::string>& labels, Keep keep) {
+  std::vector<int> kept;
+  for (int c = 0; c < static_cast<int>(labels.size()); ++c)
+    if (keep(labels[c])) kept.push_back(c);
+  return kept;
+}
+
+//! For values laid out runs x years x labels, one sum per set of labels, all made in one pass
+//! over the values: each label adds to every set that holds it. The sums are of integers, so
+//! exact whatever the order; the runs are shared among the threads.
+std::vector<PerRun> label_sums(const io::StoredSufficiency& s,
+                               const std::vector<std::int32_t>& values, int width,
+                               const std::vector<std::vector<int>>& sets) {
+  std::vector<std::vector<int>> sets_of_label(static_cast<std::size_t>(width));
+  for (std::size_t k = 0; k < sets.size(); ++k)
+    for (int c : sets[k]) sets_of_label[static_cast<std::size_t>(c)].push_back(static_cast<int>(k));
+  std::vector<PerRun> out(sets.size(), PerRun::Zero(s.runs, s.years));
+#pragma omp parallel
+  {
+    std::vector<std::int64_t> sums(sets.size());
+#pragma omp for schedule(static)
+    for (int r = 0; r < s.runs; ++r)
+      for (int y = 0; y < s.years; ++y) {
+        const std::int32_t* row =
+            values.data() + (static_cast<std::size_t>(r) * s.years + y) * width;
+        std::fill(sums.begin(), sums.end(), 0);
+        for (int c = 0; c < width; ++c)
+          if (row[c] != 0)
+            for (int k : sets_of_label[static_cast<std::size_t>(c)]) sums[k] += row[c];
+        for (std::size_t k = 0; k < sets.size(); ++k) out[k](r, y) = static_cast<double>(sums[k]);
+      }
+  }
+  return out;
+}
+
 //! The sum over the cells whose label passes `keep`, for values laid out runs x years x labels.
 template <class Keep>
 PerRun cell_sum(const io::StoredSufficiency& s, const std::vector<std::int32_t>& values,
                 const std::vector<std::string>& labels, Keep keep) {
-  std::vector<int> cells;
-  const int width = static_cast<int>(labels.size());
-  for (int c = 0; c < width; ++c)
-    if (keep(labels[c])) cells.push_back(c);
-  PerRun out = PerRun::Zero(s.runs, s.years);
-  for (int r = 0; r < s.runs; ++r)
-    for (int y = 0; y < s.years; ++y) {
-      const std::int32_t* row = values.data() + (static_cast<std::size_t>(r) * s.years + y) * width;
-      for (int c : cells) out(r, y) += row[c];
-    }
-  return out;
+  return std::move(
+      label_sums(s, values, static_cast<int>(labels.size()), {kept_labels(labels, keep)})[0]);
 }
 
 std::vector<std::string> split(const std::string& label) {
@@ -108,60 +139,82 @@ std::vector<std::string> split(const std::string& label) {
   return parts;
 }
 
-//! Independent placements: the demand engine's own plus the overflow, when it goes there.
-PerRun independent_placements(const StoredRun& run) {
-  const int q = static_cast<int>(Placement::IndependentSpecial);
-  PerRun out = column(run.placement, q);
-  const auto& s = run.sufficiency;
-  if (s && s->overflow_mode == "independent")
-    out += cell_sum(*s, s->overflow, s->categories, [](const std::string&) { return true; });
-  return out;
-}
-
 struct Difference {
   std::string measure, group = "all", phase = "all", need_area = "all";
   PerRun b_minus_a;
   std::vector<std::string> years;  //!< financial years ("2025-26"); empty = census years
 };
 
-//! Per-cell measures by group, by group x need area and by group x phase, and in all.
-void add_cell_measures(std::vector<Difference>& out, const io::StoredSufficiency& a,
-                       const io::StoredSufficiency& b, const std::set<std::string>& groups) {
-  using Member = std::vector<std::int32_t> io::StoredSufficiency::*;
-  const std::vector<std::pair<std::string, Member>> measures = {
-      {"overflow", &io::StoredSufficiency::overflow},
-      {"placed", &io::StoredSufficiency::placed},
-      {"demand", &io::StoredSufficiency::demand}};
-  for (const auto& [name, member] : measures) {
-    auto add = [&](const std::string& group, const std::string& phase, const std::string& area) {
-      auto keep = [&](const std::string& label) {
-        const auto p = split(label);
-        return (group == "all" || p[0] == group) && (phase == "all" || p[1] == phase) &&
-               (area == "all" || p[2] == area);
-      };
-      out.push_back(
-          {name,
-           group,
-           phase,
-           area,
-           cell_sum(b, b.*member, b.categories, keep) - cell_sum(a, a.*member, a.categories, keep),
-           {}});
-    };
-    add("all", "all", "all");
+//! The cell measures (overflow, placed, demand) of both runs summed in all, by group, by group
+//! x need area and by group x phase. Each measure's per-run array is read from the file, summed
+//! in one pass and freed before the next is read, so that at most two such arrays are in memory.
+struct CellMeasures {
+  struct Sum {
+    std::string group = "all", phase = "all", area = "all";
+  };
+  static constexpr std::array<const char*, 3> MEASURES = {"overflow", "placed", "demand"};
+  std::vector<Sum> sums;                    //!< in the order of the output
+  std::array<std::vector<PerRun>, 3> a, b;  //!< by measure, then by sum
+
+  CellMeasures(const StoredRun& run_a, const StoredRun& run_b,
+               const std::set<std::string>& groups) {
+    sums.push_back({});
     for (const auto& g : groups) {
-      add(g, "all", "all");
-      for (auto area : NEED_AREA_CODES) add(g, "all", std::string(area));
-      for (auto phase : sim::PHASE_CODES) add(g, std::string(phase), "all");
+      sums.push_back({g});
+      for (auto area : NEED_AREA_CODES) sums.push_back({g, "all", std::string(area)});
+      for (auto phase : sim::PHASE_CODES) sums.push_back({g, std::string(phase)});
+    }
+    for (std::size_t m = 0; m < MEASURES.size(); ++m) {
+      a[m] = sum(run_a, MEASURES[m]);
+      b[m] = sum(run_b, MEASURES[m]);
     }
   }
+
+  //! Every cell's overflow, per run, of run A and of run B.
+  const PerRun& overflow_a() const { return a[0][0]; }
+  const PerRun& overflow_b() const { return b[0][0]; }
+
+  void add_differences(std::vector<Difference>& out) const {
+    for (std::size_t m = 0; m < MEASURES.size(); ++m)
+      for (std::size_t k = 0; k < sums.size(); ++k)
+        out.push_back(
+            {MEASURES[m], sums[k].group, sums[k].phase, sums[k].area, b[m][k] - a[m][k], {}});
+  }
+
+ private:
+  std::vector<PerRun> sum(const StoredRun& run, const std::string& measure) const {
+    const io::StoredSufficiency& s = *run.sufficiency;
+    std::vector<std::vector<int>> sets;
+    for (const Sum& wanted : sums)
+      sets.push_back(kept_labels(s.categories, [&](const std::string& label) {
+        const auto p = split(label);
+        return (wanted.group == "all" || p[0] == wanted.group) &&
+               (wanted.phase == "all" || p[1] == wanted.phase) &&
+               (wanted.area == "all" || p[2] == wanted.area);
+      }));
+    const std::vector<std::int32_t> values = io::read_sufficiency_cells_h5(run.file, measure);
+    return label_sums(s, values, s.cells, sets);
+  }
+};
+
+//! Independent placements: the demand engine's own plus the overflow, when it goes there.
+PerRun independent_placements(const StoredRun& run, const PerRun* overflow) {
+  const int q = static_cast<int>(Placement::IndependentSpecial);
+  PerRun out = column(run.placement, q);
+  if (overflow && run.sufficiency->overflow_mode == "independent") out += *overflow;
+  return out;
 }
 
-void add_sufficiency(std::vector<Difference>& out, const io::StoredSufficiency& a,
-                     const io::StoredSufficiency& b) {
+std::set<std::string> matched_groups(const io::StoredSufficiency& a,
+                                     const io::StoredSufficiency& b) {
   std::set<std::string> groups;
   for (const auto* s : {&a, &b})
     for (const auto& label : s->categories) groups.insert(split(label)[0]);
-  add_cell_measures(out, a, b, groups);
+  return groups;
+}
+
+void add_away(std::vector<Difference>& out, const io::StoredSufficiency& a,
+              const io::StoredSufficiency& b, const std::set<std::string>& groups) {
   std::vector<std::string> away_groups = {"all"};
   away_groups.insert(away_groups.end(), groups.begin(), groups.end());
   for (const std::string& group : away_groups) {
@@ -214,13 +267,23 @@ void add_finance(std::vector<Difference>& out, const io::StoredFinance& a,
 std::vector<Difference> differences(const StoredRun& a, const StoredRun& b) {
   std::vector<Difference> out;
   out.push_back({"ehc_plans", "all", "all", "all", column(b.total, 0) - column(a.total, 0), {}});
+  std::optional<CellMeasures> cells;
+  std::set<std::string> groups;
+  if (a.sufficiency) {
+    groups = matched_groups(*a.sufficiency, *b.sufficiency);
+    cells.emplace(a, b, groups);
+  }
   out.push_back({"independent_placements",
                  "independent_special",
                  "all",
                  "all",
-                 independent_placements(b) - independent_placements(a),
+                 independent_placements(b, cells ? &cells->overflow_b() : nullptr) -
+                     independent_placements(a, cells ? &cells->overflow_a() : nullptr),
                  {}});
-  if (a.sufficiency) add_sufficiency(out, *a.sufficiency, *b.sufficiency);
+  if (cells) {
+    cells->add_differences(out);
+    add_away(out, *a.sufficiency, *b.sufficiency, groups);
+  }
   if (a.finance && b.finance) add_finance(out, *a.finance, *b.finance);
   return out;
 }
@@ -237,8 +300,9 @@ void write_compare_csv(const fs::path& file, const std::vector<Difference>& diff
   for (const Difference& d : diffs) {
     const auto summaries = sim::summarise(d.b_minus_a);
     // Census measures have one column per census year, finance ones per financial year.
-    const std::size_t columns = std::min<std::size_t>(
-        d.years.empty() ? years.size() : d.years.size(), static_cast<std::size_t>(d.b_minus_a.cols()));
+    const std::size_t columns =
+        std::min<std::size_t>(d.years.empty() ? years.size() : d.years.size(),
+                              static_cast<std::size_t>(d.b_minus_a.cols()));
     for (std::size_t y = 0; y < columns; ++y) {
       const sim::Summary& s = summaries[y];
       const Eigen::ArrayXd col = d.b_minus_a.col(static_cast<Eigen::Index>(y));

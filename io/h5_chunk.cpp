@@ -4,6 +4,7 @@
 
 #include <bit>
 #include <stdexcept>
+#include <string>
 
 namespace sendcast::io {
 
@@ -32,6 +33,29 @@ void encode_int32_chunk(const std::int32_t* values, std::size_t n,
   deflateEnd(&z);
   if (status != Z_STREAM_END) throw std::runtime_error("zlib could not compress a chunk");
   out.resize(size);
+}
+
+void decode_int32_chunk(const unsigned char* data, std::size_t size, std::size_t n,
+                        std::size_t keep, std::vector<unsigned char>& shuffled, std::int32_t* out) {
+  if (keep > n) throw std::logic_error("decode_int32_chunk: more values kept than stored");
+  shuffled.resize(4 * n);
+  z_stream z{};
+  if (inflateInit(&z) != Z_OK) throw std::runtime_error("zlib could not start inflating a chunk");
+  z.next_in = const_cast<unsigned char*>(data);  // zlib's interface; it does not write there
+  z.avail_in = static_cast<uInt>(size);
+  z.next_out = shuffled.data();
+  z.avail_out = static_cast<uInt>(shuffled.size());
+  const int status = inflate(&z, Z_FINISH);
+  const std::size_t inflated = z.total_out;
+  inflateEnd(&z);
+  if (status != Z_STREAM_END || inflated != shuffled.size())
+    throw std::runtime_error("a chunk is not a complete deflate stream of " +
+                             std::to_string(shuffled.size()) + " bytes (corrupt file?)");
+  const unsigned char* b0 = shuffled.data();
+  const unsigned char *b1 = b0 + n, *b2 = b1 + n, *b3 = b2 + n;
+  for (std::size_t i = 0; i < keep; ++i)
+    out[i] = static_cast<std::int32_t>(std::uint32_t{b0[i]} | std::uint32_t{b1[i]} << 8 |
+                                       std::uint32_t{b2[i]} << 16 | std::uint32_t{b3[i]} << 24);
 }
 
 }  // namespace sendcast::io

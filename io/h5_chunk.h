@@ -22,4 +22,12 @@ constexpr int CHUNK_DEFLATE_LEVEL = 1;
 void encode_int32_chunk(const std::int32_t* values, std::size_t n,
                         std::vector<unsigned char>& shuffled, std::vector<unsigned char>& out);
 
+//! The inverse, for a chunk of n values stored with HDF5's shuffle then deflate filters (by
+//! encode_int32_chunk or by HDF5 itself): inflates the `size` bytes at `data` and writes the
+//! first `keep` values (at most n: an edge chunk is stored whole) to `out`. `shuffled` is
+//! scratch kept by the caller. Throws std::runtime_error if the stream is not a zlib stream
+//! of exactly 4 n bytes.
+void decode_int32_chunk(const unsigned char* data, std::size_t size, std::size_t n,
+                        std::size_t keep, std::vector<unsigned char>& shuffled, std::int32_t* out);
+
 }  // namespace sendcast::io

@@ -7,12 +7,14 @@
 #include <cmath>
 #include <cstring>
 #include <exception>
+#include <stdexcept>
 #include <string>
 
 #include "io/capacity_register.h"
 #include "io/error.h"
 #include "io/finance_csv.h"
 #include "io/h5_chunk.h"
+#include "io/h5_read.h"
 #include "io/parallel_rows.h"
 #include "sim/rollups.h"
 
@@ -420,7 +422,9 @@ StoredBreakdown read_breakdown_h5(const std::filesystem::path& path, const std::
     out.runs = static_cast<int>(dims[0]), out.years = static_cast<int>(dims[1]),
     out.categories = static_cast<int>(dims[2]);
     out.counts.resize(dims[0] * dims[1] * dims[2]);
-    ds.read(out.counts.data(), H5::PredType::NATIVE_INT32);
+    if (!out.counts.empty())
+      read_int32_dataset(ds, "/rollups/" + breakdown + "/counts", {dims[0], dims[1], dims[2]},
+                         out.counts.data());
     H5::DataSet cats = file.openDataSet("/rollups/" + breakdown + "/categories");
     H5::StrType type(H5::PredType::C_S1, H5T_VARIABLE);
     std::vector<char*> ptrs(out.categories);
@@ -449,7 +453,7 @@ std::vector<std::int32_t> read_ints(H5::H5File& file, const std::string& name,
   hsize_t n = 1;
   for (hsize_t d : dims) n *= d;
   std::vector<std::int32_t> out(n);
-  if (n > 0) ds.read(out.data(), H5::PredType::NATIVE_INT32);
+  if (n > 0) read_int32_dataset(ds, name, dims, out.data());
   return out;
 }
 
@@ -487,17 +491,25 @@ bool has_sufficiency_h5(const std::filesystem::path& path) {
   }
 }
 
-StoredSufficiency read_sufficiency_h5(const std::filesystem::path& path) {
+StoredSufficiency read_sufficiency_h5(const std::filesystem::path& path, bool cells) {
   try {
     H5::Exception::dontPrint();
     H5::H5File file(path.string(), H5F_ACC_RDONLY);
     StoredSufficiency out;
     std::vector<hsize_t> dims;
-    out.demand = read_ints(file, "/sufficiency/cells/demand", dims);
+    if (cells) {
+      out.demand = read_ints(file, "/sufficiency/cells/demand", dims);
+      out.placed = read_ints(file, "/sufficiency/cells/placed", dims);
+      out.overflow = read_ints(file, "/sufficiency/cells/overflow", dims);
+    } else {
+      H5::DataSpace space = file.openDataSet("/sufficiency/cells/demand").getSpace();
+      dims.assign(static_cast<std::size_t>(space.getSimpleExtentNdims()), 0);
+      space.getSimpleExtentDims(dims.data());
+    }
+    if (dims.size() != 3)
+      throw H5::Exception("read_sufficiency_h5", "/sufficiency/cells/demand is not 3-dimensional");
     out.runs = static_cast<int>(dims[0]), out.years = static_cast<int>(dims[1]);
     out.cells = static_cast<int>(dims[2]);
-    out.placed = read_ints(file, "/sufficiency/cells/placed", dims);
-    out.overflow = read_ints(file, "/sufficiency/cells/overflow", dims);
     out.placed_outside_township =
         read_ints(file, "/sufficiency/away/placed_outside_township", dims);
     out.away_categories = read_strings(file, "/sufficiency/away/categories");
@@ -519,6 +531,21 @@ StoredSufficiency read_sufficiency_h5(const std::filesystem::path& path) {
     return out;
   } catch (const H5::Exception& e) {
     throw InputError({path.string()}, "cannot read /sufficiency: " + e.getDetailMsg());
+  }
+}
+
+std::vector<std::int32_t> read_sufficiency_cells_h5(const std::filesystem::path& path,
+                                                    const std::string& measure) {
+  if (measure != "demand" && measure != "placed" && measure != "overflow")
+    throw std::invalid_argument("read_sufficiency_cells_h5: no cell measure '" + measure + "'");
+  try {
+    H5::Exception::dontPrint();
+    H5::H5File file(path.string(), H5F_ACC_RDONLY);
+    std::vector<hsize_t> dims;
+    return read_ints(file, "/sufficiency/cells/" + measure, dims);
+  } catch (const H5::Exception& e) {
+    throw InputError({path.string()},
+                     "cannot read /sufficiency/cells/" + measure + ": " + e.getDetailMsg());
   }
 }
 

@@ -57,7 +57,12 @@ struct StoredSufficiency {
   std::string capacities;                         //!< "illustrative" or "supplied"
 };
 bool has_sufficiency_h5(const std::filesystem::path& file);
-StoredSufficiency read_sufficiency_h5(const std::filesystem::path& file);
+//! /sufficiency of a results.h5; without `cells`, demand, placed and overflow are left empty
+//! (the largest arrays: read_sufficiency_cells_h5 reads one of them when it is wanted).
+StoredSufficiency read_sufficiency_h5(const std::filesystem::path& file, bool cells = true);
+//! /sufficiency/cells/<measure> (demand, placed or overflow), runs x years x cells.
+std::vector<std::int32_t> read_sufficiency_cells_h5(const std::filesystem::path& file,
+                                                    const std::string& measure);
 
 //! Adds /finance to a results.h5 that write_results_h5 wrote, per run, so that `report` can
 //! recompute spend and the deficit run by run and `compare` can difference two scenarios run by

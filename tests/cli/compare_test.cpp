@@ -4,13 +4,16 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "io/csv.h"
+#include "io/results_h5.h"
 
 namespace sendcast {
 namespace {
@@ -87,6 +90,63 @@ TEST_F(CompareCommand, SaysWhatTheNewBaseChangesRunByRun) {
     }
   }
   EXPECT_TRUE(seen);
+}
+
+// Every overflow, placed and demand row of compare.csv is the mean over runs of B - A, each run's
+// sum over the cells of that group, phase and need area, recomputed here from results.h5's
+// per-run cell arrays (which compare reads one measure at a time).
+TEST_F(CompareCommand, CellMeasuresAreRunByRunSumsOfTheStoredCells) {
+  const fs::path csv = dir() / "cells.csv";
+  const Result r = run("compare " + (dir() / "baseline").string() + " " +
+                       (dir() / "new_base_2027").string() + " --out " + csv.string());
+  ASSERT_EQ(r.status, 0) << r.output;
+  const io::StoredSufficiency a = io::read_sufficiency_h5(dir() / "baseline" / "results.h5");
+  const io::StoredSufficiency b = io::read_sufficiency_h5(dir() / "new_base_2027" / "results.h5");
+  const auto t = io::CsvTable::read(csv);
+  const std::size_t year = t.column("year"), measure = t.column("measure"),
+                    group = t.column("group"), phase = t.column("phase"),
+                    area = t.column("need_area"), mean = t.column("mean");
+  auto field = [](const std::string& label, int k) {
+    std::size_t start = 0;
+    for (int i = 0; i < k; ++i) start = label.find('|', start) + 1;
+    return label.substr(start, label.find('|', start) - start);
+  };
+  auto run_sum = [&](const io::StoredSufficiency& s, const std::vector<std::int32_t>& values,
+                     int run, int y, const std::string& g, const std::string& p,
+                     const std::string& n) {
+    long sum = 0;
+    for (int c = 0; c < s.cells; ++c) {
+      const std::string& label = s.categories[c];
+      if ((g == "all" || field(label, 0) == g) && (p == "all" || field(label, 1) == p) &&
+          (n == "all" || field(label, 2) == n))
+        sum += values[(static_cast<std::size_t>(run) * s.years + y) * s.cells + c];
+    }
+    return sum;
+  };
+  int checked = 0, nonzero = 0;
+  for (std::size_t row = 0; row < t.rows(); ++row) {
+    const std::string m(t.cell(row, measure));
+    if (m != "overflow" && m != "placed" && m != "demand") continue;
+    const int y = static_cast<int>(std::find(a.census_years.begin(), a.census_years.end(),
+                                             std::stoi(std::string(t.cell(row, year)))) -
+                                   a.census_years.begin());
+    ASSERT_LT(y, a.years);
+    const auto& va = m == "overflow" ? a.overflow : m == "placed" ? a.placed : a.demand;
+    const auto& vb = m == "overflow" ? b.overflow : m == "placed" ? b.placed : b.demand;
+    const std::string g(t.cell(row, group)), p(t.cell(row, phase)), n(t.cell(row, area));
+    double total = 0;
+    for (int run = 0; run < a.runs; ++run)
+      total +=
+          static_cast<double>(run_sum(b, vb, run, y, g, p, n) - run_sum(a, va, run, y, g, p, n));
+    const double expected = total / a.runs;
+    EXPECT_NEAR(std::stod(std::string(t.cell(row, mean))), expected,
+                1e-5 * std::max(1.0, std::abs(expected)))
+        << "line " << t.line(row) << ": " << m << " " << g << " " << p << " " << n;
+    ++checked;
+    nonzero += expected != 0;
+  }
+  EXPECT_GT(checked, 100);
+  EXPECT_GT(nonzero, 10);
 }
 
 // The DBV "mitigated minus unmitigated" view: fewer new plans lower HNB spend and the
