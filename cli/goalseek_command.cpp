@@ -1,8 +1,10 @@
 // `sendcast goalseek`: the smallest change of one lever that meets a finance target.
+#include <unistd.h>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <string>
 
 #include "cli/cli.h"
 #include "cli/goalseek_job.h"
@@ -83,16 +85,17 @@ int goalseek_command(const std::vector<std::string>& args, std::ostream& out) {
       "threads", po::value<int>()->default_value(0), "OpenMP threads (0: all cores)")(
       "out", po::value<std::string>()->default_value("."), "directory for goalseek.csv")(
       "data-dir", po::value<std::string>()->default_value(""),
-      "data directory (default: the embedded data/)");
+      "data directory (default: the embedded data/)")("quiet", "no progress on stderr");
   const CommandSpec spec{
       "sendcast goalseek --scenario FILE --target \"deficit <= 0 by 2030-31\" --lever NAME "
-      "[--probability P] [--runs N] [--seed S] [--out DIR]",
+      "[--probability P] [--runs N] [--seed S] [--out DIR] [--quiet]",
       "Finds the smallest change of one lever that meets a finance target in the median run (or\n"
       "at --probability): scans the lever's range in 8 equal steps for the first value that\n"
       "meets it, then bisects between that and the step before. Every evaluation re-simulates the\n"
       "same calibrated forecast with the same seed and runs (common random numbers), so they\n"
       "differ only by the lever. Writes goalseek.csv (one row per evaluation) to --out; exits\n"
-      "non-zero when the target cannot be met inside the lever's range.\n\n" +
+      "non-zero when the target cannot be met inside the lever's range. On a terminal, each\n"
+      "evaluation is reported on stderr as it ends (--quiet: not).\n\n" +
           levers_help(),
       "sendcast goalseek --scenario scenarios/dudley/baseline.toml --target \"gap <= 0 by "
       "2030-31\" --lever joiner_rate --runs 200"};
@@ -119,6 +122,18 @@ int goalseek_command(const std::vector<std::string>& args, std::ostream& out) {
   ForecastOptions fo;
   fo.threads = vm["threads"].as<int>();
   fo.data_dir = vm["data-dir"].as<std::string>();
+  // Progress: each evaluation's runs (after its first second) and a line when it ends.
+  fo.progress = !vm.count("quiet") && isatty(STDERR_FILENO);
+  if (fo.progress)
+    gs.evaluated = [&](const Evaluation& e, int number) {
+      std::fprintf(
+          stderr, "evaluation %d: %s = %s: %s in %s %s %s, %s (%.1f s)\n", number,
+          lever.name.c_str(), lever_text(lever, e.value).c_str(),
+          std::string(TARGET_METRIC_NAMES[static_cast<int>(target.metric)]).c_str(),
+          models::financial_year_label(target.financial_year).c_str(),
+          gs.probability == 0.5 ? "median" : ("at " + io::format_number(gs.probability)).c_str(),
+          millions(e.at_probability).c_str(), e.meets ? "meets the target" : "not met", e.seconds);
+    };
   const auto start = std::chrono::steady_clock::now();
   ForecastJob job = prepare_forecast(scenario, fo);
   const GoalSeekResult r = goal_seek(job, scenario, lever, target, gs, fo);

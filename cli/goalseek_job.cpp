@@ -219,6 +219,8 @@ GoalSeekResult goal_seek(ForecastJob& job, const scenarios::Scenario& full, cons
   const scenarios::Scenario base = up_to_target(full, target, job.parameters.origin);
   auto eval = [&](double value) {
     r.evaluations.push_back(evaluate_lever(job, base, lever, value, target, options, forecast));
+    if (options.evaluated)
+      options.evaluated(r.evaluations.back(), static_cast<int>(r.evaluations.size()));
     return r.evaluations.back();
   };
   double lo = lever.min, hi = lever.max;

@@ -73,6 +73,8 @@ struct GoalSeekOptions {
   double probability = 0.5;  //!< the metric's quantile at this probability must meet the target
   int max_iterations = 30;
   int scan_steps = 8;  //!< equal steps over the lever's range before the bisection
+  //! Called after each evaluation with it and its number from 1 (progress); may be empty.
+  std::function<void(const Evaluation&, int)> evaluated;
 };
 
 //! The metric of every run at the target's financial year, for a simulated job with finance.

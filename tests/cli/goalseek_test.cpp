@@ -10,8 +10,11 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <utility>
+#include <vector>
 
 #include "io/csv.h"
 #include "io/error.h"
@@ -99,8 +102,18 @@ TEST(GoalSeek, ConvergesAndItsAnswerMeetsTheTargetWhenReRun) {
   ASSERT_LT(strong.p50, none.p50);
   target.threshold = 0.5 * (none.p50 + strong.p50);
 
-  const GoalSeekResult r = goal_seek(job, base, lever, target, options, {});
+  GoalSeekOptions reporting = options;  // progress: every evaluation, numbered, as it ends
+  std::vector<std::pair<int, double>> reported;
+  reporting.evaluated = [&](const Evaluation& e, int number) {
+    reported.emplace_back(number, e.value);
+  };
+  const GoalSeekResult r = goal_seek(job, base, lever, target, reporting, {});
   ASSERT_TRUE(r.met);
+  ASSERT_EQ(reported.size(), r.evaluations.size());
+  for (std::size_t i = 0; i < reported.size(); ++i) {
+    EXPECT_EQ(reported[i].first, static_cast<int>(i + 1));
+    EXPECT_EQ(reported[i].second, r.evaluations[i].value);
+  }
   EXPECT_FALSE(r.no_change);
   EXPECT_GT(r.answer.value, 0.0);
   EXPECT_LT(r.answer.value, 0.3);
@@ -237,8 +250,9 @@ struct Result {
   std::string output;
 };
 
-Result run(const std::string& args) {
-  const std::string cmd = std::string(SENDCAST_BINARY) + " " + args + " 2>&1";
+//! `program args 2>&1` (program: sendcast unless given), its status and output.
+Result run(const std::string& args, const std::string& program = SENDCAST_BINARY) {
+  const std::string cmd = program + " " + args + " 2>&1";
   FILE* pipe = popen(cmd.c_str(), "r");
   std::string out;
   std::array<char, 4096> buf{};
@@ -262,6 +276,37 @@ TEST(GoalSeekCommand, CannotMeetIsAnErrorAndEveryEvaluationIsWritten) {
   const auto t = io::CsvTable::read(dir / "goalseek.csv");
   EXPECT_EQ(t.rows(), 9u);
   EXPECT_EQ(t.cell(8, t.column("meets")), "no");
+  fs::remove_all(dir);
+}
+
+// On a terminal (a pseudo-terminal from util-linux's script) each evaluation is reported on
+// stderr as it ends; --quiet, or stderr not a terminal, reports none.
+TEST(GoalSeekCommand, ReportsEachEvaluationOnATerminalUnlessQuiet) {
+  if (std::system("script -q -c true /dev/null > /dev/null 2>&1") != 0)
+    GTEST_SKIP() << "util-linux script cannot open a pseudo-terminal here";
+  const fs::path dir = temp_dir("progress");
+  const std::string command = std::string(SENDCAST_BINARY) +
+                              " goalseek --scenario " SENDCAST_SOURCE_DIR
+                              "/scenarios/dudley/baseline.toml --target 'gap <= 20m by 2029-30' "
+                              "--lever joiner_rate --runs 20 --years 6 --out " +
+                              dir.string();
+  const Result terminal = run("-c \"" + command + "\" /dev/null", "script -qe");
+  EXPECT_EQ(terminal.status, 0) << terminal.output;
+  EXPECT_NE(terminal.output.find("evaluation 1: joiner_rate = 0: gap in 2029-30 median "),
+            std::string::npos)
+      << terminal.output;
+  const auto t = io::CsvTable::read(dir / "goalseek.csv");
+  const std::string last = "evaluation " + std::to_string(t.rows()) + ": ";
+  EXPECT_NE(terminal.output.find(last), std::string::npos) << terminal.output;
+  EXPECT_EQ(terminal.output.find("evaluation " + std::to_string(t.rows() + 1) + ": "),
+            std::string::npos);
+  const Result quiet = run("-c \"" + command + " --quiet\" /dev/null", "script -qe");
+  EXPECT_EQ(quiet.status, 0) << quiet.output;
+  EXPECT_NE(quiet.output.find("Smallest joiner_rate"), std::string::npos) << quiet.output;
+  EXPECT_EQ(quiet.output.find("evaluation 1:"), std::string::npos) << quiet.output;
+  const Result piped = run(command.substr(std::string(SENDCAST_BINARY).size() + 1));
+  EXPECT_EQ(piped.status, 0) << piped.output;
+  EXPECT_EQ(piped.output.find("evaluation 1:"), std::string::npos) << piped.output;
   fs::remove_all(dir);
 }
 
