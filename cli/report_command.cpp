@@ -158,11 +158,12 @@ CellKeys cell_keys(const io::StoredSufficiency& s, int part, const std::set<std:
   return k;
 }
 
-//! Groups the matching placed or overflowed anyone in: those the register serves.
+//! Groups the matching placed or overflowed anyone in (placed is demand minus overflow, so
+//! the groups with demand): those the register serves.
 std::set<std::string> matched_groups(const io::StoredSufficiency& s) {
   std::set<std::string> out;
-  for (std::size_t i = 0; i < s.placed.size(); ++i)
-    if (s.placed[i] > 0 || s.overflow[i] > 0) {
+  for (std::size_t i = 0; i < s.demand.size(); ++i)
+    if (s.demand[i] > 0) {
       const auto& label = s.categories[i % s.cells];
       out.insert(label.substr(0, label.find('|')));
     }
@@ -220,7 +221,10 @@ void overflow_rows(const io::StoredSufficiency& s, const CellKeys& groups,
 //! The sufficiency section from the per-run arrays of results.h5, rolled up per run as
 //! io::summarise_sufficiency does before any quantile is taken.
 io::SufficiencySection stored_sufficiency(const fs::path& file, const sim::RunResults& demand) {
-  const io::StoredSufficiency s = io::read_sufficiency_h5(file);
+  // Demand and overflow are the cell arrays the report needs (placed is their difference).
+  io::StoredSufficiency s = io::read_sufficiency_h5(file, false);
+  s.demand = io::read_sufficiency_cells_h5(file, "demand");
+  s.overflow = io::read_sufficiency_cells_h5(file, "overflow");
   check(s.runs == demand.runs && s.years <= demand.years, {file.string()}, "/sufficiency",
         "its runs or years differ from the forecast's");
   const std::set<std::string> groups = matched_groups(s);
