@@ -1,7 +1,5 @@
 #include "io/h5_read.h"
 
-#include <omp.h>
-
 #include <algorithm>
 #include <cstdint>
 #include <exception>
@@ -14,7 +12,8 @@ namespace sendcast::io {
 namespace {
 
 //! Whether `ds` is stored as chunked_int_dataset writes it: little-endian int32, chunks of whole
-//! rows of the first dimension, HDF5's shuffle filter then its deflate filter and no other.
+//! rows of the first dimension, fill value 0, HDF5's shuffle filter then its deflate filter and
+//! no other.
 bool stored_as_shuffled_int32_rows(const H5::DataSet& ds, const std::vector<hsize_t>& dims,
                                    std::vector<hsize_t>& chunk) {
   const hid_t type = H5Dget_type(ds.getId());
@@ -29,6 +28,10 @@ bool stored_as_shuffled_int32_rows(const H5::DataSet& ds, const std::vector<hsiz
              static_cast<int>(chunk.size()) &&
          chunk[0] > 0;
     for (std::size_t k = 1; ok && k < dims.size(); ++k) ok = chunk[k] == dims[k];
+  }
+  if (ok) {  // a chunk never written reads as the fill value: this path assumes 0
+    std::int32_t fill = 0;
+    ok = H5Pget_fill_value(plist, H5T_NATIVE_INT32, &fill) >= 0 && fill == 0;
   }
   if (ok) {
     ok = H5Pget_nfilters(plist) == 2;

@@ -141,6 +141,26 @@ TEST_F(H5Read, OtherLayoutsAreLeftToHdf5) {
     ds.write(v.data(), H5::PredType::NATIVE_INT32);
     EXPECT_EQ(read_fast(ds, dims), v) << l.name;
   }
+  // A fill value other than 0 shows in a chunk never written: HDF5 reads that file.
+  {
+    H5::DSetCreatPropList plist;
+    const hsize_t chunk[3] = {4, 4, 6};
+    plist.setChunk(3, chunk);
+    plist.setShuffle();
+    plist.setDeflate(CHUNK_DEFLATE_LEVEL);
+    const std::int32_t five = 5;
+    plist.setFillValue(H5::PredType::NATIVE_INT32, &five);
+    H5::DataSpace space(3, dims.data());
+    H5::DataSet ds = file_.createDataSet("/filled", H5::PredType::STD_I32LE, space, plist);
+    std::vector<unsigned char> shuffled, encoded;
+    encode_int32_chunk(v.data(), 4 * 24, shuffled, encoded);
+    const hsize_t offset[3] = {0, 0, 0};
+    ASSERT_GE(H5Dwrite_chunk(ds.getId(), H5P_DEFAULT, 0, offset, encoded.size(), encoded.data()),
+              0);
+    std::vector<std::int32_t> expected(v.size(), 5);
+    std::copy_n(v.begin(), 4 * 24, expected.begin());
+    EXPECT_EQ(read_fast(ds, dims), expected);
+  }
   // Another integer type, converted by HDF5 as before.
   const hsize_t n = 5;
   H5::DataSpace space(1, &n);
