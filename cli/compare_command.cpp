@@ -14,6 +14,7 @@
 #include "io/csv_writer.h"
 #include "io/data_dir.h"
 #include "io/error.h"
+#include "io/hash.h"
 #include "io/results_h5.h"
 #include "models/cost_model.h"
 #include "sim/quantiles.h"
@@ -45,6 +46,7 @@ fs::path results_file(const std::string& given) {
 StoredRun load_run(const std::string& given) {
   StoredRun r;
   r.file = results_file(given);
+  io::verify_checksum(r.file);  // before HDF5 reads it: HDF5 can crash on a damaged file
   r.scenario = io::read_attribute_h5(r.file, "scenario_name");
   r.total = io::read_breakdown_h5(r.file, "total");
   r.placement = io::read_breakdown_h5(r.file, "placement");

@@ -19,6 +19,7 @@
 #include "io/data_dir.h"
 #include "io/error.h"
 #include "io/forecast_summary.h"
+#include "io/hash.h"
 #include "io/report_html.h"
 #include "io/results_h5.h"
 #include "io/sufficiency_summary.h"
@@ -256,6 +257,7 @@ io::SufficiencySection stored_sufficiency(const fs::path& file, const sim::RunRe
 }
 
 void load_forecast(StoredForecast& f, const io::DataContext& data) {
+  io::verify_checksum(f.file);  // before HDF5 reads it: HDF5 can crash on a damaged file
   f.results = read_results(f.file);
   const std::string la_code = trimmed(io::read_attribute_h5(f.file, "la_code"));
   check(!la_code.empty(), {f.file.string()}, "la_code", "missing: not a sendcast results file?");

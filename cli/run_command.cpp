@@ -13,6 +13,7 @@
 #include "io/data_dir.h"
 #include "io/error.h"
 #include "io/full_state_h5.h"
+#include "io/hash.h"
 #include "io/output_dir.h"
 #include "io/report_html.h"
 #include "io/results_h5.h"
@@ -294,6 +295,7 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
       stored.illustrative = f.illustrative;
       io::append_finance_h5(results, stored);
     }
+    io::write_checksum(results);  // results.h5.crc32: compare and report check it first
   };
   ForecastJob job = run_forecast(scenario, fo);
   if (!cluster.root()) return EXIT_OK;

@@ -1,7 +1,10 @@
 #include "io/hash.h"
 
+#include <zlib.h>
+
 #include <cstdio>
 #include <fstream>
+#include <sstream>
 #include <vector>
 
 #include "io/error.h"
@@ -32,6 +35,78 @@ std::string file_hash(const std::filesystem::path& path) {
     h = fnv1a(std::string_view(buf.data(), static_cast<std::size_t>(in.gcount())), h);
   }
   return hex64(h);
+}
+
+namespace {
+
+struct Checksum {
+  std::uint32_t crc = 0;
+  std::uintmax_t size = 0;
+};
+
+Checksum checksum_of(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw InputError({file.string()}, "cannot open file");
+  Checksum c;
+  uLong crc = crc32(0L, Z_NULL, 0);
+  std::vector<char> buf(1 << 20);
+  while (in) {
+    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+    const auto n = static_cast<std::size_t>(in.gcount());
+    crc = crc32_z(crc, reinterpret_cast<const Bytef*>(buf.data()), n);
+    c.size += n;
+  }
+  if (in.bad()) throw InputError({file.string()}, "cannot read file");
+  c.crc = static_cast<std::uint32_t>(crc);
+  return c;
+}
+
+}  // namespace
+
+std::filesystem::path checksum_file(const std::filesystem::path& file) {
+  std::filesystem::path record = file;
+  record += ".crc32";
+  return record;
+}
+
+void write_checksum(const std::filesystem::path& file) {
+  const Checksum c = checksum_of(file);
+  const std::filesystem::path record = checksum_file(file);
+  std::ofstream out(record);
+  char line[64];
+  std::snprintf(line, sizeof line, "%08x %ju ", static_cast<unsigned>(c.crc), c.size);
+  out << line << file.filename().string() << "\n";
+  out.flush();
+  if (!out) throw InputError({record.string()}, "cannot write file");
+}
+
+void verify_checksum(const std::filesystem::path& file) {
+  const std::filesystem::path record = checksum_file(file);
+  if (!std::filesystem::exists(record) || !std::filesystem::exists(file)) return;
+  std::ifstream in(record);
+  std::string line;
+  std::getline(in, line);
+  std::istringstream fields(line);
+  std::string crc_text;
+  std::uintmax_t size = 0;
+  fields >> crc_text >> size;
+  char* end = nullptr;
+  const unsigned long crc = std::strtoul(crc_text.c_str(), &end, 16);
+  if (!in || !fields || crc_text.size() != 8 || end != crc_text.c_str() + 8)
+    throw InputError({record.string(), 1},
+                     "expected \"<CRC-32 in 8 hex digits> <size> <name>\", found \"" + line + "\"");
+  const std::string advice =
+      ": the file was damaged (or changed) after sendcast wrote it; run "
+      "the forecast again, or delete " +
+      record.filename().string() + " to read it unchecked";
+  const std::uintmax_t actual_size = std::filesystem::file_size(file);
+  if (actual_size != size)
+    throw InputError({file.string()}, "is " + std::to_string(actual_size) + " bytes, not the " +
+                                          std::to_string(size) + " its " +
+                                          record.filename().string() + " records" + advice);
+  if (checksum_of(file).crc != crc)
+    throw InputError({file.string()},
+                     "does not match the CRC-32 in " + record.filename().string() + advice);
 }
 
 }  // namespace sendcast::io

@@ -180,6 +180,58 @@ TEST_F(CompareCommand, MitigationLowersSpendAndDeficitInEveryRun) {
   EXPECT_EQ(category_rows, 7 * 6);  // every DSG category
 }
 
+// A run writes results.h5.crc32; compare and report check results.h5 against it before HDF5
+// reads the file (a damaged HDF5 heap can crash HDF5 itself), and refuse a damaged or cut copy
+// with exit status 2 and no output. Without the record the file is read unchecked.
+TEST_F(CompareCommand, RefusesADamagedResultsFileByItsChecksum) {
+  ASSERT_TRUE(fs::exists(dir() / "new_base_2027" / "results.h5.crc32"));
+  const fs::path copy = dir() / "damaged";
+  fs::remove_all(copy);
+  fs::copy(dir() / "new_base_2027", copy);
+  const fs::path h5 = copy / "results.h5";
+  const std::string a = (dir() / "baseline").string();
+  // Unchanged, the copy compares as the original does.
+  EXPECT_EQ(
+      run("compare " + a + " " + copy.string() + " --out " + (copy / "ok.csv").string()).status, 0);
+  const auto size = fs::file_size(h5);
+  {
+    std::fstream f(h5, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(static_cast<std::streamoff>(size / 2));
+    char byte = 0;
+    f.read(&byte, 1);
+    f.seekp(static_cast<std::streamoff>(size / 2));
+    byte = static_cast<char>(byte ^ 0x10);  // one bit
+    f.write(&byte, 1);
+  }
+  const Result damaged =
+      run("compare " + a + " " + copy.string() + " --out " + (copy / "bad.csv").string());
+  EXPECT_EQ(damaged.status, 2) << damaged.output;
+  EXPECT_NE(damaged.output.find(h5.string() + ": does not match the CRC-32 in results.h5.crc32"),
+            std::string::npos)
+      << damaged.output;
+  EXPECT_FALSE(fs::exists(copy / "bad.csv"));
+  const Result report = run("report " + h5.string() + " --out " + (copy / "r.html").string());
+  EXPECT_EQ(report.status, 2) << report.output;
+  EXPECT_NE(report.output.find("CRC-32"), std::string::npos) << report.output;
+  EXPECT_FALSE(fs::exists(copy / "r.html"));
+  fs::resize_file(h5, size - 100);
+  const Result cut =
+      run("compare " + copy.string() + " " + a + " --out " + (copy / "cut.csv").string());
+  EXPECT_EQ(cut.status, 2) << cut.output;
+  EXPECT_NE(cut.output.find("is " + std::to_string(size - 100) + " bytes, not the " +
+                            std::to_string(size)),
+            std::string::npos)
+      << cut.output;
+  // Without the record, an undamaged file is read as before.
+  fs::remove(h5);
+  fs::copy_file(dir() / "new_base_2027" / "results.h5", h5);
+  fs::remove(copy / "results.h5.crc32");
+  EXPECT_EQ(
+      run("compare " + a + " " + copy.string() + " --out " + (copy / "ok2.csv").string()).status,
+      0);
+  fs::remove_all(copy);
+}
+
 TEST_F(CompareCommand, RefusesRunsWithDifferentSeeds) {
   const Result r = run("compare " + (dir() / "baseline").string() + " " +
                        (dir() / "other_seed").string() + " --out " + (dir() / "bad.csv").string());

@@ -8,12 +8,15 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <numeric>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "io/error.h"
 #include "io/h5_chunk.h"
+#include "io/hash.h"
 
 namespace sendcast::io {
 namespace {
@@ -190,6 +193,43 @@ TEST_F(H5Read, ACorruptChunkIsAnErrorNamingTheDataset) {
         << e.getDetailMsg();
     EXPECT_NE(e.getDetailMsg().find("chunk 1"), std::string::npos) << e.getDetailMsg();
   }
+}
+
+// The integrity record beside results.h5: written, checked, and a changed byte, a changed
+// length or an unreadable record each refused with the file named.
+TEST(Checksum, RecordsTheFileAndRefusesAChangedOne) {
+  const fs::path file =
+      fs::temp_directory_path() / ("sendcast_checksum_" + std::to_string(::getpid()) + ".bin");
+  std::string bytes(300000, '\0');
+  for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>(i * 7 % 251);
+  std::ofstream(file, std::ios::binary) << bytes;
+  EXPECT_NO_THROW(verify_checksum(file)) << "no record: read unchecked";
+  write_checksum(file);
+  std::string record;
+  std::getline(std::ifstream(checksum_file(file)), record);
+  EXPECT_EQ(record.substr(8), " 300000 " + file.filename().string());
+  EXPECT_NO_THROW(verify_checksum(file));
+  bytes[123456] = static_cast<char>(bytes[123456] ^ 1);
+  std::ofstream(file, std::ios::binary) << bytes;
+  EXPECT_THROW(verify_checksum(file), InputError);
+  std::ofstream(file, std::ios::binary) << bytes.substr(1);
+  try {
+    verify_checksum(file);
+    FAIL() << "a shorter file passed";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("is 299999 bytes, not the 300000"), std::string::npos)
+        << e.what();
+  }
+  std::ofstream(checksum_file(file)) << "not a checksum\n";
+  try {
+    verify_checksum(file);
+    FAIL() << "a bad record passed";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find(checksum_file(file).string() + ":1:"), std::string::npos)
+        << e.what();
+  }
+  fs::remove(file);
+  fs::remove(checksum_file(file));
 }
 
 }  // namespace
