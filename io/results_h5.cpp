@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <exception>
 #include <stdexcept>
@@ -640,9 +641,28 @@ std::string read_attribute_h5(const std::filesystem::path& path, const std::stri
     H5::Group root = file.openGroup("/");
     if (!root.attrExists(name)) return "";
     H5::Attribute attr = root.openAttribute(name);
-    std::string value;
-    attr.read(attr.getStrType(), value);
-    return value;
+    // Numbers as text (runs, horizon, origin are integers), so that they can be shown.
+    switch (attr.getTypeClass()) {
+      case H5T_INTEGER: {
+        long long value = 0;
+        attr.read(H5::PredType::NATIVE_LLONG, &value);
+        return std::to_string(value);
+      }
+      case H5T_FLOAT: {
+        double value = 0;
+        attr.read(H5::PredType::NATIVE_DOUBLE, &value);
+        char text[32];
+        std::snprintf(text, sizeof text, "%.17g", value);
+        return text;
+      }
+      case H5T_STRING: {
+        std::string value;
+        attr.read(attr.getStrType(), value);
+        return value;
+      }
+      default:
+        throw H5::Exception("read_attribute_h5", "neither text nor a number");
+    }
   } catch (const H5::Exception& e) {
     throw InputError({path.string()}, "cannot read attribute '" + name + "': " + e.getDetailMsg());
   }

@@ -241,6 +241,21 @@ TEST_F(CompareCommand, RefusesRunsWithDifferentSeeds) {
   EXPECT_FALSE(fs::exists(dir() / "bad.csv"));
 }
 
+// The message shows both runs' numbers of runs (stored as integers, once shown as raw bytes).
+TEST_F(CompareCommand, RefusesRunsWithDifferentRunCountsAndSaysBoth) {
+  const fs::path fewer = dir() / "fewer_runs";
+  const Result made = run("run --scenario " SENDCAST_SOURCE_DIR
+                          "/scenarios/dudley/baseline.toml --runs 30 --years 6 --quiet --out " +
+                          fewer.string());
+  ASSERT_EQ(made.status, 0) << made.output;
+  const Result r = run("compare " + (dir() / "baseline").string() + " " + fewer.string() +
+                       " --out " + (dir() / "bad_runs.csv").string());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.output.find("'runs': differs from run A (40 in "), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find(", 30 here)"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(dir() / "bad_runs.csv"));
+}
+
 TEST_F(CompareCommand, RefusesAFolderWithoutResults) {
   const Result r = run("compare " + (dir() / "baseline").string() + " " + dir().string() +
                        "/nothing --out " + (dir() / "bad.csv").string());
