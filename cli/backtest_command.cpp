@@ -53,8 +53,8 @@ models::TrendSpec trend_option(const po::variables_map& vm) {
   else if (name == "converge_to_england")
     t.model = models::TrendModel::ConvergeToEngland;
   else
-    throw InputError(cl, "--trend: '" + name +
-                             "' is not one of damped, continue, flat, converge_to_england");
+    throw InputError(
+        cl, "--trend: '" + name + "' is not one of damped, continue, flat, converge_to_england");
   t.damping = vm["damping"].as<double>();
   if (!(t.damping >= 0 && t.damping <= 1))
     throw InputError(cl, "--damping: " + std::to_string(t.damping) + " is outside 0-1");
@@ -71,13 +71,13 @@ int backtest_command(const std::vector<std::string>& args, std::ostream& out) {
       "la", po::value<std::vector<std::string>>(),
       "local authority (repeatable; default: every LA)")(
       "runs", po::value<int>()->default_value(1000), "Monte Carlo runs per LA and origin")(
-      "seed", po::value<std::uint64_t>()->default_value(20250123), "master seed")(
+      "seed", po::value<Seed>()->default_value(Seed{20250123}, "20250123"), "master seed")(
       "threads", po::value<int>()->default_value(0), "OpenMP threads (0: all cores)")(
       "trend", po::value<std::string>()->default_value("damped"),
       "joiner trend: damped, continue, flat or converge_to_england")(
       "damping", po::value<double>()->default_value(0.75),
-      "damped trend: growth multiplier per year (0-1)")(
-      "out", po::value<std::string>()->required(), "output directory")(
+      "damped trend: growth multiplier per year (0-1)")("out", po::value<std::string>()->required(),
+                                                        "output directory")(
       "data-dir", po::value<std::string>()->default_value(""),
       "data directory (default: the embedded data/)")("quiet", "no progress on stderr");
   po::variables_map vm;
@@ -97,7 +97,7 @@ int backtest_command(const std::vector<std::string>& args, std::ostream& out) {
   config.horizon = vm["horizon"].as<int>();
   if (vm.count("la")) config.las = vm["la"].as<std::vector<std::string>>();
   config.runs = vm["runs"].as<int>();
-  config.seed = vm["seed"].as<std::uint64_t>();
+  config.seed = vm["seed"].as<Seed>().value;
   config.trend = trend_option(vm);
   config.threads = vm["threads"].as<int>();
   config.progress = !vm.count("quiet") && isatty(STDERR_FILENO);
@@ -139,7 +139,7 @@ int forecast_all_command(const std::vector<std::string>& args, std::ostream& out
       "la", po::value<std::vector<std::string>>(),
       "local authority (repeatable; default: every LA)")(
       "runs", po::value<int>()->default_value(1000), "Monte Carlo runs per LA")(
-      "seed", po::value<std::uint64_t>()->default_value(20250123), "master seed")(
+      "seed", po::value<Seed>()->default_value(Seed{20250123}, "20250123"), "master seed")(
       "threads", po::value<int>()->default_value(0), "OpenMP threads per process (0: all cores)")(
       "out", po::value<std::string>()->default_value("out/forecast-all"), "output directory")(
       "data-dir", po::value<std::string>()->default_value(""),
@@ -158,7 +158,7 @@ int forecast_all_command(const std::vector<std::string>& args, std::ostream& out
   config.horizon = vm["years"].as<int>();
   if (vm.count("la")) config.las = vm["la"].as<std::vector<std::string>>();
   config.runs = vm["runs"].as<int>();
-  config.seed = vm["seed"].as<std::uint64_t>();
+  config.seed = vm["seed"].as<Seed>().value;
   config.threads = vm["threads"].as<int>();
   config.baselines = false;
   config.progress = !vm.count("quiet") && isatty(STDERR_FILENO);

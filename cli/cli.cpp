@@ -1,5 +1,7 @@
 #include "cli/cli.h"
 
+#include <cerrno>
+#include <cstdlib>
 #include <exception>
 #include <filesystem>
 #include <functional>
@@ -24,13 +26,16 @@ struct Command {
 const std::vector<Command>& commands() {
   static const std::vector<Command> list = {
       {"run", "forecast EHC plans for a scenario (default: Dudley baseline)", run_command},
-      {"compare", "run-by-run differences between two runs (B - A), e.g. a new base", compare_command},
+      {"compare", "run-by-run differences between two runs (B - A), e.g. a new base",
+       compare_command},
       {"goalseek", "smallest lever change meeting a finance target, e.g. deficit <= 0 by 2030-31",
        goalseek_command},
       {"backtest", "rolling-origin forecast accuracy against published history and baselines",
        backtest_command},
-      {"forecast-all", "LA-level forecasts for every LA (splits LAs across MPI ranks)", forecast_all_command},
-      {"benchmark", "the LA beside its statistical neighbours, regional peers, region and England", benchmark_command},
+      {"forecast-all", "LA-level forecasts for every LA (splits LAs across MPI ranks)",
+       forecast_all_command},
+      {"benchmark", "the LA beside its statistical neighbours, regional peers, region and England",
+       benchmark_command},
       {"report", "rebuild report.html and workbook.xlsx from results.h5; compare two",
        report_command},
       {"data", "inspect the embedded published data (list-las, summary)", data_command},
@@ -64,6 +69,23 @@ void report_interrupt(const Interrupted& e, std::ostream& err) {
 
 std::string version_string() {
   return std::string(SENDCAST_VERSION) + " (git " + SENDCAST_GIT_SHA + ")";
+}
+
+void validate(boost::any& v, const std::vector<std::string>& values, Seed*, int) {
+  po::validators::check_first_occurrence(v);
+  const std::string& text = po::validators::get_single_string(values);
+  Seed seed;
+  bool ok = !text.empty() && text.size() <= 20 &&
+            text.find_first_not_of("0123456789") == std::string::npos;
+  if (ok) {
+    errno = 0;
+    char* end = nullptr;
+    const unsigned long long parsed = std::strtoull(text.c_str(), &end, 10);
+    ok = errno == 0 && end == text.c_str() + text.size();
+    seed.value = parsed;
+  }
+  if (!ok) throw po::invalid_option_value(text);
+  v = seed;
 }
 
 bool parse_options(const std::vector<std::string>& args, po::options_description options,

@@ -80,7 +80,7 @@ int goalseek_command(const std::vector<std::string>& args, std::ostream& out) {
       "probability", po::value<double>()->default_value(0.5),
       "the target must hold at this quantile of the runs (0.5: the median; 0.9: in 90% of runs)")(
       "runs", po::value<int>()->default_value(500), "Monte Carlo runs per evaluation")(
-      "seed", po::value<std::uint64_t>(), "master seed (default: the scenario's)")(
+      "seed", po::value<Seed>(), "master seed, 0 to 2^64 - 1 (default: the scenario's)")(
       "years", po::value<int>(), "years to project (default: the scenario's)")(
       "threads", po::value<int>()->default_value(0), "OpenMP threads (0: all cores)")(
       "out", po::value<std::string>()->default_value("."), "directory for goalseek.csv")(
@@ -113,7 +113,7 @@ int goalseek_command(const std::vector<std::string>& args, std::ostream& out) {
 
   scenarios::Scenario scenario = scenarios::load_scenario(vm["scenario"].as<std::string>());
   scenario.runs = vm["runs"].as<int>();
-  if (vm.count("seed")) scenario.seed = vm["seed"].as<std::uint64_t>();
+  if (vm.count("seed")) scenario.seed = vm["seed"].as<Seed>().value;
   if (vm.count("years")) scenario.years = vm["years"].as<int>();
   check_range(cl, "--years", scenario.years, 1, 30);
   const std::filesystem::path dir = vm["out"].as<std::string>();

@@ -201,7 +201,7 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
       "la", po::value<std::string>(),
       "local authority (name, ONS code or DfE number); overrides the scenario's")(
       "runs", po::value<int>(), "Monte Carlo runs (default: the scenario's, 10000)")(
-      "seed", po::value<std::uint64_t>(), "master seed (default: the scenario's)")(
+      "seed", po::value<Seed>(), "master seed, 0 to 2^64 - 1 (default: the scenario's)")(
       "years", po::value<int>(), "years to project (default: the scenario's, 10)")(
       "start-year", po::value<int>(), "January census year to start from (default: latest)")(
       "threads", po::value<int>()->default_value(0), "OpenMP threads (0: all cores)")(
@@ -246,7 +246,7 @@ int run_command(const std::vector<std::string>& args, std::ostream& out) {
     if (out_name.empty()) out_name = slug(scenario.la);
   }
   if (vm.count("runs")) scenario.runs = vm["runs"].as<int>();
-  if (vm.count("seed")) scenario.seed = vm["seed"].as<std::uint64_t>();
+  if (vm.count("seed")) scenario.seed = vm["seed"].as<Seed>().value;
   if (vm.count("years")) scenario.years = vm["years"].as<int>();
   if (vm.count("start-year")) scenario.start_year = vm["start-year"].as<int>();
   const Location cl{"command line"};

@@ -356,6 +356,11 @@ std::vector<BadInput> command_line_cases() {
       {"RunsZero", "run --runs 0 --out {out}", {"command line: '--runs': expected a value from 1"}},
       {"RunsHuge", "run --runs 99999999999 --out {out}", {"('99999999999') for option '--runs'"}},
       {"ThreadsNegative", RUN + "--threads -1", {"command line: '--threads'"}},
+      // Boost alone would read "-1" into an unsigned seed as 2^64 - 1 and run.
+      {"SeedNegative", RUN + "--seed -1", {"the argument ('-1') for option '--seed' is invalid"}},
+      {"SeedBeyondSixtyFourBits",
+       "backtest --origin 2022 --horizon 1 --la Dudley --seed 18446744073709551616 --out {out}",
+       {"('18446744073709551616') for option '--seed'"}},
       {"YearsBeyondThirty", "run --years 31 --out {out}", {"command line: '--years'"}},
       {"StartYearBeforeTheData", RUN + "--la Dudley --start-year 2005", {"no January 2005"}},
       {"StartYearAfterTheData", RUN + "--la Dudley --start-year 2040", {"no January 2040"}},
