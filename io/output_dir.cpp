@@ -2,6 +2,12 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
+#include <string>
+#include <string_view>
+#include <vector>
+
 #include "io/error.h"
 #include "io/interrupt.h"
 
@@ -23,6 +29,40 @@ fs::path first_missing(const fs::path& dir) {
   return missing;
 }
 
+//! Every name sendcast writes into an output folder (run, backtest, forecast-all, benchmark),
+//! or beside results.h5 (report) or into a folder given as --out (compare, goalseek).
+bool written_by_sendcast(const std::string& name) {
+  static const std::array<std::string_view, 20> NAMES = {
+      "report.html",     "workbook.xlsx",   "results.h5",   "results.h5.crc32", "state.h5",
+      "summary.csv",     "sufficiency.csv", "finance.csv",  "deficit.csv",      "transport.csv",
+      "forecasts.csv",   "baselines.csv",   "metrics.csv",  "skipped.csv",      "benchmark.csv",
+      "projections.csv", "compare.csv",     "goalseek.csv", "comparison.html",  "comparison.xlsx"};
+  return std::find(NAMES.begin(), NAMES.end(), name) != NAMES.end();
+}
+
+//! Refuses to replace a folder that holds anything sendcast did not write: a commit replaces
+//! the whole folder, so `--out .` or `--out ~/Documents` would otherwise delete what was there.
+void check_replaceable(const fs::path& target) {
+  std::error_code ec;
+  if (!fs::is_directory(target, ec)) return;
+  std::vector<std::string> others;
+  for (const auto& entry : fs::directory_iterator(target, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (entry.is_directory(ec) || !written_by_sendcast(name)) others.push_back(name);
+  }
+  if (ec) throw InputError({target.string()}, "cannot list the output folder: " + ec.message());
+  if (others.empty()) return;
+  std::sort(others.begin(), others.end());
+  std::string listed;
+  for (std::size_t i = 0; i < others.size() && i < 3; ++i)
+    listed += (i > 0 ? ", " : "") + others[i];
+  if (others.size() > 3) listed += " and " + std::to_string(others.size() - 3) + " more";
+  throw InputError({target.string()},
+                   "holds files sendcast did not write (" + listed +
+                       "): sendcast replaces its output folder whole, so give a new or empty "
+                       "folder, or one an earlier sendcast run wrote");
+}
+
 }  // namespace
 
 StagedOutputDir::StagedOutputDir(fs::path target) : target_(std::move(target)) {
@@ -30,6 +70,7 @@ StagedOutputDir::StagedOutputDir(fs::path target) : target_(std::move(target)) {
   std::error_code ec;
   if (fs::exists(target_, ec) && !fs::is_directory(target_, ec))
     throw InputError({target_.string()}, "output path exists and is not a directory");
+  check_replaceable(target_);
   const fs::path parent = target_.has_parent_path() ? target_.parent_path() : fs::path(".");
   first_created_ = first_missing(parent);
   fs::create_directories(parent, ec);

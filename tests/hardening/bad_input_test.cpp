@@ -357,6 +357,13 @@ std::vector<BadInput> command_line_cases() {
       {"RunsHuge", "run --runs 99999999999 --out {out}", {"('99999999999') for option '--runs'"}},
       {"ThreadsNegative", RUN + "--threads -1", {"command line: '--threads'"}},
       // Boost alone would read "-1" into an unsigned seed as 2^64 - 1 and run.
+      {"OutFolderHoldsOtherFiles",
+       RUN + "--la Dudley",
+       {"holds files sendcast did not write (notes.txt)"},
+       [](Workspace& ws) {
+         ws.write("out/notes.txt", "a user's own file, which a commit would have deleted\n");
+         return 0L;
+       }},
       {"SeedNegative", RUN + "--seed -1", {"the argument ('-1') for option '--seed' is invalid"}},
       {"SeedBeyondSixtyFourBits",
        "backtest --origin 2022 --horizon 1 --la Dudley --seed 18446744073709551616 --out {out}",

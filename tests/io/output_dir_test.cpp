@@ -10,6 +10,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "io/error.h"
 #include "io/interrupt.h"
 
 namespace sendcast::io {
@@ -95,6 +96,40 @@ TEST_F(StagedOutput, AFailureRemovesTheFoldersItCreated) {
       },
       std::runtime_error);
   EXPECT_FALSE(fs::exists(dir / "new"));
+}
+
+// A commit replaces the target whole, so a folder holding anything sendcast did not write (a
+// user's own files, earlier runs in subfolders) is refused at once, before any work, and left
+// as it was; a folder of sendcast's own outputs, or an empty one, is replaced as before.
+TEST_F(StagedOutput, AFolderWithOtherFilesIsRefusedBeforeAnyWork) {
+  std::ofstream(target / "notes.txt") << "mine\n";
+  fs::create_directories(target / "baseline");
+  try {
+    StagedOutputDir staged(target);
+    FAIL() << "a folder with a user's files would have been replaced";
+  } catch (const InputError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find(target.string()), std::string::npos) << what;
+    EXPECT_NE(what.find("did not write (baseline, notes.txt)"), std::string::npos) << what;
+  }
+  EXPECT_EQ(slurp(target / "notes.txt"), "mine\n");
+  EXPECT_TRUE(fs::is_directory(target / "baseline"));
+  EXPECT_EQ(others(), 0) << "nothing staged";
+  fs::remove(target / "notes.txt");
+  fs::remove(target / "baseline");
+  for (const char* name : {"results.h5", "results.h5.crc32", "report.html", "workbook.xlsx",
+                           "goalseek.csv", "comparison.html"})
+    std::ofstream(target / name) << "earlier\n";
+  {
+    StagedOutputDir staged(target);
+    std::ofstream(staged.path() / "summary.csv") << "new\n";
+    staged.commit();
+  }
+  EXPECT_EQ(slurp(target / "summary.csv"), "new\n");
+  EXPECT_FALSE(fs::exists(target / "goalseek.csv"));
+  fs::remove_all(target);
+  fs::create_directories(target);
+  EXPECT_NO_THROW(StagedOutputDir{target});
 }
 
 TEST(InterruptFlag, OnlyTheFirstSignalIsReported) {
