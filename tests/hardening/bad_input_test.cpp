@@ -364,6 +364,14 @@ std::vector<BadInput> command_line_cases() {
          ws.write("out/notes.txt", "a user's own file, which a commit would have deleted\n");
          return 0L;
        }},
+      {"GoalseekOutIsAFile",
+       "goalseek --scenario {src}/scenarios/dudley/baseline.toml --target 'gap <= 20m by "
+       "2029-30' --lever joiner_rate --runs 5 --out {ws}/file",
+       {"file: output path exists and is not a directory"},
+       [](Workspace& ws) {
+         ws.write("file", "not a folder\n");
+         return 0L;
+       }},
       {"SeedNegative", RUN + "--seed -1", {"the argument ('-1') for option '--seed' is invalid"}},
       {"SeedBeyondSixtyFourBits",
        "backtest --origin 2022 --horizon 1 --la Dudley --seed 18446744073709551616 --out {out}",
