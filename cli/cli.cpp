@@ -1,11 +1,11 @@
 #include "cli/cli.h"
 
-#include <cerrno>
-#include <cstdlib>
+#include <charconv>
 #include <exception>
 #include <filesystem>
 #include <functional>
 #include <iomanip>
+#include <system_error>
 
 #include "cli/options.h"
 #include "io/data_dir.h"
@@ -74,17 +74,11 @@ std::string version_string() {
 void validate(boost::any& v, const std::vector<std::string>& values, Seed*, int) {
   po::validators::check_first_occurrence(v);
   const std::string& text = po::validators::get_single_string(values);
+  // from_chars reads digits only into an unsigned value: no sign, no spaces, no wrapping.
   Seed seed;
-  bool ok = !text.empty() && text.size() <= 20 &&
-            text.find_first_not_of("0123456789") == std::string::npos;
-  if (ok) {
-    errno = 0;
-    char* end = nullptr;
-    const unsigned long long parsed = std::strtoull(text.c_str(), &end, 10);
-    ok = errno == 0 && end == text.c_str() + text.size();
-    seed.value = parsed;
-  }
-  if (!ok) throw po::invalid_option_value(text);
+  const char* end = text.data() + text.size();
+  const auto [stop, error] = std::from_chars(text.data(), end, seed.value);
+  if (text.empty() || error != std::errc() || stop != end) throw po::invalid_option_value(text);
   v = seed;
 }
 

@@ -122,14 +122,6 @@ std::vector<PerRun> label_sums(const io::StoredSufficiency& s,
   return out;
 }
 
-//! The sum over the cells whose label passes `keep`, for values laid out runs x years x labels.
-template <class Keep>
-PerRun cell_sum(const io::StoredSufficiency& s, const std::vector<std::int32_t>& values,
-                const std::vector<std::string>& labels, Keep keep) {
-  return std::move(
-      label_sums(s, values, static_cast<int>(labels.size()), {kept_labels(labels, keep)})[0]);
-}
-
 std::vector<std::string> split(const std::string& label) {
   std::vector<std::string> parts;
   std::size_t start = 0, bar;
@@ -166,9 +158,10 @@ struct CellMeasures {
       for (auto area : NEED_AREA_CODES) sums.push_back({g, "all", std::string(area)});
       for (auto phase : sim::PHASE_CODES) sums.push_back({g, std::string(phase)});
     }
+    const auto sets_a = sets(*run_a.sufficiency), sets_b = sets(*run_b.sufficiency);
     for (std::size_t m = 0; m < MEASURES.size(); ++m) {
-      a[m] = sum(run_a, MEASURES[m]);
-      b[m] = sum(run_b, MEASURES[m]);
+      a[m] = sum(run_a, MEASURES[m], sets_a);
+      b[m] = sum(run_b, MEASURES[m], sets_b);
     }
   }
 
@@ -184,16 +177,22 @@ struct CellMeasures {
   }
 
  private:
-  std::vector<PerRun> sum(const StoredRun& run, const std::string& measure) const {
-    const io::StoredSufficiency& s = *run.sufficiency;
-    std::vector<std::vector<int>> sets;
+  //! Each sum's cells in a run's layout (the same for every measure).
+  std::vector<std::vector<int>> sets(const io::StoredSufficiency& s) const {
+    std::vector<std::vector<int>> out;
     for (const Sum& wanted : sums)
-      sets.push_back(kept_labels(s.categories, [&](const std::string& label) {
+      out.push_back(kept_labels(s.categories, [&](const std::string& label) {
         const auto p = split(label);
         return (wanted.group == "all" || p[0] == wanted.group) &&
                (wanted.phase == "all" || p[1] == wanted.phase) &&
                (wanted.area == "all" || p[2] == wanted.area);
       }));
+    return out;
+  }
+
+  static std::vector<PerRun> sum(const StoredRun& run, const std::string& measure,
+                                 const std::vector<std::vector<int>>& sets) {
+    const io::StoredSufficiency& s = *run.sufficiency;
     const std::vector<std::int32_t> values = io::read_sufficiency_cells_h5(run.file, measure);
     return label_sums(s, values, s.cells, sets);
   }
@@ -219,18 +218,17 @@ void add_away(std::vector<Difference>& out, const io::StoredSufficiency& a,
               const io::StoredSufficiency& b, const std::set<std::string>& groups) {
   std::vector<std::string> away_groups = {"all"};
   away_groups.insert(away_groups.end(), groups.begin(), groups.end());
-  for (const std::string& group : away_groups) {
-    auto keep = [&](const std::string& label) {
-      return group == "all" || split(label)[0] == group;
-    };
-    out.push_back({"placed_outside_township",
-                   group,
-                   "all",
-                   "all",
-                   cell_sum(b, b.placed_outside_township, b.away_categories, keep) -
-                       cell_sum(a, a.placed_outside_township, a.away_categories, keep),
-                   {}});
-  }
+  auto sums = [&](const io::StoredSufficiency& s) {
+    std::vector<std::vector<int>> sets;
+    for (const std::string& group : away_groups)
+      sets.push_back(kept_labels(s.away_categories, [&](const std::string& label) {
+        return group == "all" || split(label)[0] == group;
+      }));
+    return label_sums(s, s.placed_outside_township, s.away_cells, sets);
+  };
+  const std::vector<PerRun> in_a = sums(a), in_b = sums(b);
+  for (std::size_t k = 0; k < away_groups.size(); ++k)
+    out.push_back({"placed_outside_township", away_groups[k], "all", "all", in_b[k] - in_a[k], {}});
 }
 
 //! A runs x years slice of a stored finance array (width values per run-year, `offset` first).

@@ -12,6 +12,7 @@
 #include "io/csv_writer.h"
 #include "io/data_dir.h"
 #include "io/error.h"
+#include "io/output_dir.h"
 
 namespace sendcast::cli {
 
@@ -117,11 +118,7 @@ int goalseek_command(const std::vector<std::string>& args, std::ostream& out) {
   if (vm.count("years")) scenario.years = vm["years"].as<int>();
   check_range(cl, "--years", scenario.years, 1, 30);
   const std::filesystem::path dir = vm["out"].as<std::string>();
-  std::error_code ec;  // checked now, not after the search
-  if (std::filesystem::exists(dir, ec) && !std::filesystem::is_directory(dir, ec))
-    throw InputError({dir.string()}, "output path exists and is not a directory");
-  std::filesystem::create_directories(dir, ec);
-  if (ec) throw InputError({dir.string()}, "cannot create output directory: " + ec.message());
+  io::create_output_directory(dir);  // checked now, not after the search
 
   ForecastOptions fo;
   fo.threads = vm["threads"].as<int>();

@@ -62,8 +62,7 @@ void read_int32_dataset(const H5::DataSet& ds, const std::string& name,
   for (std::size_t k = 1; k < dims.size(); ++k) per_row *= dims[k];
   const hsize_t n_chunks = (dims[0] + chunk[0] - 1) / chunk[0];
   const std::size_t values = chunk[0] * per_row;
-  std::vector<std::vector<unsigned char>> raw(n_chunks);
-  std::vector<char> stored(n_chunks, 0);
+  std::vector<std::vector<unsigned char>> raw(n_chunks);  //!< empty: a chunk never written
   for (hsize_t c = 0; c < n_chunks; ++c) {
     std::vector<hsize_t> offset(dims.size(), 0);
     offset[0] = c * chunk[0];
@@ -78,7 +77,6 @@ void read_int32_dataset(const H5::DataSet& ds, const std::string& name,
       ds.read(out, H5::PredType::NATIVE_INT32);
       return;
     }
-    stored[c] = 1;
   }
   std::string failure;  // the first decoding error, reported as an HDF5 error of this file
 #pragma omp parallel
@@ -89,7 +87,7 @@ void read_int32_dataset(const H5::DataSet& ds, const std::string& name,
       const hsize_t row = c * chunk[0];
       const std::size_t keep = std::min(chunk[0], dims[0] - row) * per_row;
       std::int32_t* first = out + row * per_row;
-      if (!stored[c]) {
+      if (raw[c].empty()) {
         std::fill(first, first + keep, 0);
         continue;
       }

@@ -25,19 +25,20 @@ std::string hex64(std::uint64_t value) {
   return buf;
 }
 
-std::string file_hash(const std::filesystem::path& path) {
+namespace {
+
+//! Calls f(bytes) on each successive block of a file's bytes. Throws InputError if unreadable.
+template <class F>
+void for_each_block(const std::filesystem::path& path, F f) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError({path.string()}, "cannot open file");
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  std::vector<char> buf(1 << 16);
+  std::vector<char> buf(1 << 20);
   while (in) {
     in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-    h = fnv1a(std::string_view(buf.data(), static_cast<std::size_t>(in.gcount())), h);
+    f(std::string_view(buf.data(), static_cast<std::size_t>(in.gcount())));
   }
-  return hex64(h);
+  if (in.bad()) throw InputError({path.string()}, "cannot read file");
 }
-
-namespace {
 
 struct Checksum {
   std::uint32_t crc = 0;
@@ -45,23 +46,23 @@ struct Checksum {
 };
 
 Checksum checksum_of(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw InputError({file.string()}, "cannot open file");
   Checksum c;
   uLong crc = crc32(0L, Z_NULL, 0);
-  std::vector<char> buf(1 << 20);
-  while (in) {
-    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-    const auto n = static_cast<std::size_t>(in.gcount());
-    crc = crc32_z(crc, reinterpret_cast<const Bytef*>(buf.data()), n);
-    c.size += n;
-  }
-  if (in.bad()) throw InputError({file.string()}, "cannot read file");
+  for_each_block(file, [&](std::string_view bytes) {
+    crc = crc32_z(crc, reinterpret_cast<const Bytef*>(bytes.data()), bytes.size());
+    c.size += bytes.size();
+  });
   c.crc = static_cast<std::uint32_t>(crc);
   return c;
 }
 
 }  // namespace
+
+std::string file_hash(const std::filesystem::path& path) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for_each_block(path, [&](std::string_view bytes) { h = fnv1a(bytes, h); });
+  return hex64(h);
+}
 
 std::filesystem::path checksum_file(const std::filesystem::path& file) {
   std::filesystem::path record = file;

@@ -65,6 +65,14 @@ void check_replaceable(const fs::path& target) {
 
 }  // namespace
 
+void create_output_directory(const fs::path& dir) {
+  std::error_code ec;
+  if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
+    throw InputError({dir.string()}, "output path exists and is not a directory");
+  fs::create_directories(dir, ec);
+  if (ec) throw InputError({dir.string()}, "cannot create output directory: " + ec.message());
+}
+
 StagedOutputDir::StagedOutputDir(fs::path target) : target_(std::move(target)) {
   if (target_.filename().empty()) target_ = target_.parent_path();
   std::error_code ec;
@@ -73,8 +81,7 @@ StagedOutputDir::StagedOutputDir(fs::path target) : target_(std::move(target)) {
   check_replaceable(target_);
   const fs::path parent = target_.has_parent_path() ? target_.parent_path() : fs::path(".");
   first_created_ = first_missing(parent);
-  fs::create_directories(parent, ec);
-  if (ec) throw InputError({parent.string()}, "cannot create output directory: " + ec.message());
+  create_output_directory(parent);
   staging_ = parent / (target_.filename().string() + ".tmp-" + std::to_string(::getpid()));
   fs::remove_all(staging_, ec);
   fs::create_directory(staging_, ec);

@@ -6,6 +6,10 @@
 
 namespace sendcast::io {
 
+//! Creates folder `dir` and its parents, for outputs written in place (goalseek.csv) or staged
+//! beside it. Throws InputError if `dir` exists and is not a folder, or cannot be created.
+void create_output_directory(const std::filesystem::path& dir);
+
 class StagedOutputDir {
  public:
   //! Creates `<target>.tmp-<pid>` beside `target` (parents created as needed).

@@ -232,6 +232,49 @@ TEST_F(CompareCommand, RefusesADamagedResultsFileByItsChecksum) {
   fs::remove_all(copy);
 }
 
+// An output folder is refused only for files sendcast did not write (io/output_dir.cpp lists
+// the names): every file the commands write into or beside one must be on that list, or the
+// next run into the same folder would be refused. Each command's outputs, then the same command
+// again into the same folder.
+TEST_F(CompareCommand, EveryCommandCanWriteAgainIntoItsOwnFolder) {
+  const fs::path again = dir() / "again";
+  const std::string base = (dir() / "baseline").string();
+  const std::string scenario = SENDCAST_SOURCE_DIR "/scenarios/dudley/new_base_2027.toml";
+  const std::string run_again =
+      "run --scenario " + scenario + " --runs 40 --years 6 --full --quiet --out " + again.string();
+  ASSERT_EQ(run(run_again).status, 0);
+  // What the other commands leave beside a run: comparison.html and .xlsx beside B,
+  // compare.csv and goalseek.csv where --out puts them.
+  ASSERT_EQ(run("report " + base + "/results.h5 " + (again / "results.h5").string()).status, 0);
+  ASSERT_EQ(
+      run("compare " + base + " " + again.string() + " --out " + (again / "compare.csv").string())
+          .status,
+      0);
+  ASSERT_EQ(run("goalseek --scenario " + scenario +
+                " --target 'gap <= 20m by 2029-30' --lever joiner_rate --runs 10 --years 6 "
+                "--quiet --out " +
+                again.string())
+                .status,
+            0);
+  ASSERT_TRUE(fs::exists(again / "comparison.html"));
+  ASSERT_TRUE(fs::exists(again / "goalseek.csv"));
+  const Result rerun = run(run_again);
+  EXPECT_EQ(rerun.status, 0) << rerun.output;
+  const std::string backtest =
+      "backtest --origin 2022 --horizon 1 --la Dudley --runs 10 --quiet "
+      "--out " +
+      (dir() / "bt").string();
+  const std::string benchmark =
+      "benchmark --la Dudley --runs 0 --quiet --out " + (dir() / "bm").string();
+  const std::string forecast_all =
+      "forecast-all --la Dudley --runs 10 --years 2 --quiet --out " + (dir() / "fa").string();
+  for (const std::string& command : {backtest, benchmark, forecast_all}) {
+    ASSERT_EQ(run(command).status, 0) << command;
+    const Result second = run(command);
+    EXPECT_EQ(second.status, 0) << command << "\n" << second.output;
+  }
+}
+
 TEST_F(CompareCommand, RefusesRunsWithDifferentSeeds) {
   const Result r = run("compare " + (dir() / "baseline").string() + " " +
                        (dir() / "other_seed").string() + " --out " + (dir() / "bad.csv").string());
