@@ -52,16 +52,6 @@ NeedCounts need_counts(const CsvTable& t, std::size_t row) {
   return out;
 }
 
-//! Single-year ages on one basis: age at the 31 August before the census (NCY + 5), as the
-//! January 2025 rows are. The January 2024 rows of the same release run from "age 3" to
-//! "age 25" where 2025's run from "under 3" to "age 24", and each 2024 age k matches 2025's
-//! age k - 1 as a cohort a year younger would (Dudley: 2024 "age 4" 178, 2025 "age 3" 183),
-//! so 2024 ages are one year higher and are moved down by one here.
-AgeRange census_age_basis(AgeRange ages, int census_year) {
-  if (census_year >= 2025) return ages;
-  return {std::max(0, ages.min - 1), std::max(0, ages.max - 1)};
-}
-
 void read_caseload(const Sen2Table& table, const std::string& code, LaHistory& h) {
   const CsvTable& t = table.csv();
   const std::size_t tp = t.column("time_period"), topic = t.column("breakdown_topic"),
@@ -83,10 +73,11 @@ void read_caseload(const Sen2Table& table, const std::string& code, LaHistory& h
         throw t.column_error(
             r, breakdown,
             "expected an age label (ages 0 to 25), found " + in_quotes(t.cell(r, breakdown)));
-      AgeRow row{census_age_basis(*ages, *year),
-                 t.count(r, total),
-                 placement_groups(t, r, total, nullptr),
-                 {}};
+      // January 2024 and January 2025 are on one age basis: England's rows both run from
+      // "under 3" to "age 25", with like counts at each age (age 4: 21,470 and 22,517; age 24:
+      // 2,100 and 2,221). A one-year move of 2024's ages, once made here, put ceasing, transitions
+      // and the stock balance a year out of step with 2025.
+      AgeRow row{*ages, t.count(r, total), placement_groups(t, r, total, nullptr), {}};
       h.caseload_by_age[*year].push_back(row);
     }
   }

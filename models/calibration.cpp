@@ -37,15 +37,16 @@ void spread(const AgeRange& range, double value, const AgeVector& shape, Add add
     add(a, total > 0 ? value * shape[a] / total : value / (range.max - range.min + 1));
 }
 
-//! New plans are published by age when the plan started; the caseload by census age (age at
-//! the 31 August before the census). A plan started at age a during year t is counted at
-//! census age a or a + 1 in January t + 1, about half each (starts and birthdays spread
-//! through the year); England's 2024 -> 2025 cohorts bear this out.
+//! New plans are published by age at the plan's start date, the caseload by current age in the
+//! January census. A plan started at age a during year t is counted at census
+//! age a - 1 or a in January t + 1, about half each. England's 2024 -> 2025 cohorts bear this
+//! out: the children aged 4 in January 2025 less those aged 3 in January 2024 are 17,900, against
+//! 13,200 for half of 2024's starts at 4 and half of those at 5 (7,700 for half at 3 and half at
+//! 4); at age 6, 7,000 against 7,300 (10,400); at age 12, 3,900 against 5,000 (6,700).
 template <typename Add>
 void spread_new_plans(const AgeRange& range, double value, const AgeVector& shape, Add add) {
+  spread({std::max(range.min - 1, 0), std::max(range.max - 1, 0)}, value / 2, shape, add);
   spread(range, value / 2, shape, add);
-  spread({std::min(range.min + 1, MAX_AGE), std::min(range.max + 1, MAX_AGE)}, value / 2, shape,
-         add);
 }
 
 double value_or(const io::Count& c, double fallback = 0) {
@@ -660,16 +661,33 @@ std::vector<std::array<double, N_AGE_BANDS>> net_flow_observations(
 //! would need a net inflow: ceased plans "age 20 and over" can exceed what the January stocks
 //! at those ages lost), the ceasing hazards feeding that band are scaled down until the band
 //! balances, rather than adding a compensating inflow that would compound year after year.
+//! What the LA as a whole gained beyond the model in a year (plans moving in from other LAs)
+//! is not a sign of overcounted ceasing: each band's share of it, in proportion to the band's
+//! size, is left to the net flow. Without that, a band where few plans cease (ages 0-15) read
+//! the LA's net transfers in as all its ceasing overcounted, and its hazards went to zero
+//! (192 LA x band pairs at the 2025 origin, `forecast-all`; 68 with the share, 50 of them
+//! ages 0-4).
 void temper_hazards_to_stocks(const io::LaHistory& h, ModelParameters& p) {
   if (!p.leaver_ages_known) return;
   std::vector<std::array<double, N_AGE_BANDS>> leavers, predicted;
   const auto rho = net_flow_observations(h, p.origin, p, &leavers, &predicted);
   if (rho.empty()) return;
+  std::vector<std::array<double, N_AGE_BANDS>> share(rho.size());  // persons, by year and band
+  for (std::size_t i = 0; i < rho.size(); ++i) {
+    double gained = 0, size = 0;
+    for (int b = 0; b < N_AGE_BANDS; ++b) {
+      gained += rho[i][b] * predicted[i][b];
+      size += predicted[i][b];
+    }
+    for (int b = 0; b < N_AGE_BANDS; ++b)
+      share[i][b] = gained > 0 && size > 0 ? gained * predicted[i][b] / size : 0.0;
+  }
   for (int b = 0; b < N_AGE_BANDS; ++b) {
     double excess = 0,
-           leaving = 0;  // persons: what the band gained beyond the model; modelled leavers
+           leaving = 0;  // persons: what the band gained beyond the model and its share of
+                         // the LA's gain; modelled leavers
     for (std::size_t i = 0; i < rho.size(); ++i)
-      excess += rho[i][b] * predicted[i][b], leaving += leavers[i][b];
+      excess += rho[i][b] * predicted[i][b] - share[i][b], leaving += leavers[i][b];
     if (excess <= 0 || leaving <= 0) continue;
     const double scale = std::max(0.0, 1 - excess / leaving);
     for (int a = 0; a < MAX_AGE; ++a) {

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+
 #include "io/data_context.h"
 
 namespace sendcast::io {
@@ -58,6 +60,31 @@ TEST(LaHistory, FlowsByCalendarYear) {
   EXPECT_TRUE(h.ceased.at(2021).total.has_value());  // from the 2022 release's MI table
   EXPECT_FALSE(h.caseload_by_age.at(2025).empty());
   EXPECT_FALSE(h.new_plans_by_age.at(2024).empty());
+}
+
+//! January 2024 and January 2025 single ages are on one basis and are read as published:
+//! England's rows both run from "under 3" to "age 25" with like counts at each age. A one-year
+//! move of 2024's ages (once made here) put 2024's cohorts a year out of step with 2025's.
+TEST(LaHistory, SingleAgesAreReadAsPublished) {
+  const auto total_at = [](const LaHistory& h, int year, int age) -> std::optional<std::int64_t> {
+    for (const AgeRow& row : h.caseload_by_age.at(year))
+      if (row.ages.min == age && row.ages.max == age) return row.total;
+    return std::nullopt;
+  };
+  const LaHistory dudley = history("Dudley");
+  EXPECT_EQ(total_at(dudley, 2024, 4), 178);
+  EXPECT_EQ(total_at(dudley, 2024, 25), 1);
+  EXPECT_EQ(total_at(dudley, 2025, 4), 183);
+  const LaHistory england = history("England");
+  for (int year : {2024, 2025}) {
+    EXPECT_TRUE(total_at(england, year, 25).has_value()) << year;
+    EXPECT_TRUE(total_at(england, year, 3).has_value()) << year;
+  }
+  EXPECT_EQ(total_at(england, 2024, 4), 21470);
+  EXPECT_EQ(total_at(england, 2025, 4), 22517);
+  EXPECT_EQ(total_at(england, 2024, 24), 2100);
+  // Bands from the single ages: Dudley's January 2024 ages 16-19, 195 + 187 + 147 + 121.
+  EXPECT_EQ(dudley.caseload_by_band.at(2024)[age_band(16)], 650);
 }
 
 TEST(LaHistory, MissingCellsStayMissing) {
