@@ -73,10 +73,10 @@ void read_caseload(const Sen2Table& table, const std::string& code, LaHistory& h
         throw t.column_error(
             r, breakdown,
             "expected an age label (ages 0 to 25), found " + in_quotes(t.cell(r, breakdown)));
-      // January 2024 and January 2025 are on one age basis: England's rows both run from
-      // "under 3" to "age 25", with like counts at each age (age 4: 21,470 and 22,517; age 24:
-      // 2,100 and 2,221). A one-year move of 2024's ages, once made here, put ceasing, transitions
-      // and the stock balance a year out of step with 2025.
+      // Read as published: January 2024 and January 2025 are on one age basis. England's rows
+      // both run from "under 3" to "age 25", with like counts at each age (age 4: 21,470 and
+      // 22,517; age 24: 2,100 and 2,221), so moving one year's ages would put ceasing,
+      // transitions and the stock balance a year out of step with the next.
       AgeRow row{*ages, t.count(r, total), placement_groups(t, r, total, nullptr), {}};
       h.caseload_by_age[*year].push_back(row);
     }

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <numeric>
+#include <optional>
 
 #include "io/error.h"
 #include "models/history_window.h"
@@ -609,7 +610,8 @@ AgeVector single_ages_at(const io::LaHistory& h, int year,
 std::vector<std::array<double, N_AGE_BANDS>> net_flow_observations(
     const io::LaHistory& h, int origin, const ModelParameters& p,
     std::vector<std::array<double, N_AGE_BANDS>>* leavers_out = nullptr,
-    std::vector<std::array<double, N_AGE_BANDS>>* predicted_out = nullptr) {
+    std::vector<std::array<double, N_AGE_BANDS>>* predicted_out = nullptr,
+    std::vector<int>* years_out = nullptr) {
   std::vector<std::array<double, N_AGE_BANDS>> out;
   for (int t = origin - 1; t >= origin - 6 && out.size() < 3; --t) {
     const auto s0 = band_stock(h, t);
@@ -653,32 +655,51 @@ std::vector<std::array<double, N_AGE_BANDS>> net_flow_observations(
     out.push_back(rho);
     if (leavers_out) leavers_out->push_back(leavers);
     if (predicted_out) predicted_out->push_back(predicted);
+    if (years_out) years_out->push_back(t);
   }
   return out;
+}
+
+//! Plans the LA gained in `year` beyond its new and ceased plans (moves in from other LAs, less
+//! moves out): the published January totals less new plans plus ceased plans; none when any
+//! of them is unpublished.
+std::optional<double> transfers_in(const io::LaHistory& h, int year) {
+  const auto s0 = h.caseload.find(year), s1 = h.caseload.find(year + 1);
+  const auto joined = h.new_plans.find(year);
+  const auto ceased = h.ceased.find(year);
+  if (s0 == h.caseload.end() || s1 == h.caseload.end() || joined == h.new_plans.end() ||
+      ceased == h.ceased.end() || !s0->second || !s1->second || !joined->second ||
+      !ceased->second.total)
+    return std::nullopt;
+  return static_cast<double>(*s1->second - *s0->second - *joined->second + *ceased->second.total);
 }
 
 //! Where published ceasings imply more leaving than the published stocks allow (a band that
 //! would need a net inflow: ceased plans "age 20 and over" can exceed what the January stocks
 //! at those ages lost), the ceasing hazards feeding that band are scaled down until the band
 //! balances, rather than adding a compensating inflow that would compound year after year.
-//! What the LA as a whole gained beyond the model in a year (plans moving in from other LAs)
-//! is not a sign of overcounted ceasing: each band's share of it, in proportion to the band's
-//! size, is left to the net flow. Without that, a band where few plans cease (ages 0-15) read
-//! the LA's net transfers in as all its ceasing overcounted, and its hazards went to zero
-//! (192 LA x band pairs at the 2025 origin, `forecast-all`; 68 with the share, 50 of them
-//! ages 0-4).
+//! The LA's transfers in are not a sign of overcounted ceasing: each band's share of them, in
+//! proportion to the band's size, is left to the net flow. Without the share, a band where few
+//! plans cease (ages 0-15) reads the LA's transfers in as all its ceasing overcounted and its
+//! hazards go to zero (at the 2025 origin, `forecast-all`: 192 LA x band pairs without the
+//! share, 64 with it, 48 of them ages 0-4, where hazards are tiny anyway). The transfers come from
+//! the published totals, not from the bands' own balances, which net them against bands the model
+//! over-predicts (Dudley 2024 -> 2025: +90 published, +9.5 netted, the 20-25 band 54 under the
+//! model).
 void temper_hazards_to_stocks(const io::LaHistory& h, ModelParameters& p) {
   if (!p.leaver_ages_known) return;
   std::vector<std::array<double, N_AGE_BANDS>> leavers, predicted;
-  const auto rho = net_flow_observations(h, p.origin, p, &leavers, &predicted);
+  std::vector<int> years;
+  const auto rho = net_flow_observations(h, p.origin, p, &leavers, &predicted, &years);
   if (rho.empty()) return;
   std::vector<std::array<double, N_AGE_BANDS>> share(rho.size());  // persons, by year and band
   for (std::size_t i = 0; i < rho.size(); ++i) {
-    double gained = 0, size = 0;
+    double size = 0, netted = 0;  // persons
     for (int b = 0; b < N_AGE_BANDS; ++b) {
-      gained += rho[i][b] * predicted[i][b];
       size += predicted[i][b];
+      netted += rho[i][b] * predicted[i][b];
     }
+    const double gained = transfers_in(h, years[i]).value_or(netted);
     for (int b = 0; b < N_AGE_BANDS; ++b)
       share[i][b] = gained > 0 && size > 0 ? gained * predicted[i][b] / size : 0.0;
   }

@@ -63,8 +63,8 @@ TEST(LaHistory, FlowsByCalendarYear) {
 }
 
 //! January 2024 and January 2025 single ages are on one basis and are read as published:
-//! England's rows both run from "under 3" to "age 25" with like counts at each age. A one-year
-//! move of 2024's ages (once made here) put 2024's cohorts a year out of step with 2025's.
+//! England's rows both run from "under 3" to "age 25" with like counts at each age. Moving
+//! 2024's ages a year would put its cohorts a year out of step with 2025's.
 TEST(LaHistory, SingleAgesAreReadAsPublished) {
   const auto total_at = [](const LaHistory& h, int year, int age) -> std::optional<std::int64_t> {
     for (const AgeRow& row : h.caseload_by_age.at(year))

@@ -107,7 +107,8 @@ TEST(Calibration, AnAgeWithNoObservedLeaversGetsASmallPositiveRate) {
 //! flow, 4,000 children at each age 3-24), published as a history: January 2024 and 2025 by
 //! single age, and 2024's ceased plans by age at ceasing (census age + 1), as SEN2 publishes
 //! them. `moved_in(age, children)` more children are added to January 2025's `children` at each
-//! age: plans moving in from other LAs, which no ceasing explains.
+//! age: plans moving in from other LAs, which no ceasing explains; a negative number takes
+//! children away, counted in 2024's ceased total but not by age (age unrecorded).
 struct SyntheticYear {
   std::array<double, N_AGES> hazard{};
   io::LaHistory history;
@@ -152,11 +153,13 @@ SyntheticYear synthetic_year(MovedIn moved_in) {
 
   io::LaHistory& h = out.history;
   h.area = {"E0SYNTH", "999", "Synthshire", "Nowhere", "Local authority"};
-  std::int64_t before_total = 0, after_total = 0;
+  std::int64_t before_total = 0, after_total = 0, removed = 0;
   for (int a = 0; a < N_AGES; ++a) {
     std::int64_t n0 = truth.initial[cell_index(a, 0, 0)];
     std::int64_t n1 = after[cell_index(a, 0, 0)];
-    n1 += std::llround(moved_in(a, static_cast<double>(n1)));
+    const std::int64_t moved = std::llround(moved_in(a, static_cast<double>(n1)));
+    n1 += moved;
+    removed -= std::min<std::int64_t>(moved, 0);
     before_total += n0, after_total += n1;
     io::AgeRow r0{{a, a}, n0, {}, {}}, r1{{a, a}, n1, {}, {}};
     r0.placement[0] = n0, r1.placement[0] = n1;
@@ -173,10 +176,13 @@ SyntheticYear synthetic_year(MovedIn moved_in) {
       bands[age_band(row.ages.min)] = *bands[age_band(row.ages.min)] + *row.total;
     h.caseload_by_band[year] = bands;
   }
+  std::int64_t ceased_total = removed;  // children taken away: ceased, their ages unrecorded
   for (int a = 0; a < MAX_AGE; ++a) {
     const std::int64_t ceased = truth.initial[cell_index(a, 0, 0)] - after[cell_index(a + 1, 0, 0)];
     h.ceased[2024].by_age.push_back({{a + 1, a + 1}, ceased, {}, {}});
+    ceased_total += ceased;
   }
+  h.ceased[2024].total = ceased_total;
   h.new_plans[2023] = 1;
   h.new_plans[2024] = 1;
   return out;
@@ -205,8 +211,8 @@ TEST(Calibration, RecoversKnownCeasingHazards) {
 
 //! Plans moving in from other LAs, 3 % at every age, are the LA's net flow, not a sign that its
 //! published ceasing was overcounted: the hazards stay at the truth, and the net flow is an
-//! inflow. Before, bands where few plans cease (2 % a year here) read the inflow as all their
-//! ceasing overcounted and their hazards went to zero.
+//! inflow. Read as overcounted ceasing, the inflow would zero the hazards of the bands where
+//! few plans cease (2 % a year here).
 TEST(Calibration, PlansMovingInAreNetFlowNotLessCeasing) {
   const SyntheticYear year = synthetic_year([](int, double n) { return 0.03 * n; });
   const ModelParameters fitted = calibrate_at_2025(year.history);
@@ -221,6 +227,20 @@ TEST(Calibration, PlansMovingInAreNetFlowNotLessCeasing) {
     EXPECT_FALSE(has_note(fitted, text)) << text;
   }
   for (int b = 1; b < N_AGE_BANDS; ++b) EXPECT_GT(fitted.net_flow_mean[b], 0.0) << "band " << b;
+}
+
+//! The LA's transfers in come from its published totals (January 2025 less 2024, less new plus
+//! ceased plans), not from the bands' own balances: here ages 20-25 lose a fifth more than
+//! their ceasing by age says, which netted against the 3 % moving in elsewhere would leave
+//! the younger bands no share and zero their hazards.
+TEST(Calibration, TransfersInComeFromThePublishedTotals) {
+  const SyntheticYear year =
+      synthetic_year([](int a, double n) { return a < 20 ? 0.03 * n : -0.2 * n; });
+  const ModelParameters fitted = calibrate_at_2025(year.history);
+  for (int a = 3; a < 15; ++a) {
+    const double h = year.hazard[a], se = std::sqrt(h * (1 - h) / 4000);
+    EXPECT_NEAR(hazard_mean(fitted, a), h, 4 * se + 2e-3) << "age " << a;
+  }
 }
 
 //! A band that gains more than its share of the LA's gain (here ages 20-25 only, as where
